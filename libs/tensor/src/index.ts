@@ -1,6 +1,15 @@
 // The one place that imports TensorFlow.js; every other lib goes through here.
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-
-export { tf };
+export { tf } from './tf.ts';
 export type { Tensor, Rank } from '@tensorflow/tfjs-core';
+export {
+  BACKEND_CHOICES,
+  backendReport,
+  initBackend,
+  parseBackendChoice,
+  type BackendAttempt,
+  type BackendChoice,
+  type BackendReport,
+  type InitBackendOptions,
+} from './backend.ts';
+export { createRng, deriveSeed, seededNormal, seededUniform, type Rng } from './random.ts';
+export { CPU_KERNELS, WASM_KERNELS } from './kernels/register-kernels.ts';
