@@ -1,1 +1,13 @@
-export {};
+export type { BoundarySetup, DarcyProblem, Grid, Well } from './problem.ts';
+export { validateLogK, validateProblem, cellOf } from './problem.ts';
+export { DarcySystem, lossAndGradient, solveHeads } from './darcy.ts';
+export type { DarcySystemOptions } from './darcy.ts';
+export { darcySolveOp } from './darcy-op.ts';
+export { ObservationOperator } from './observation.ts';
+export { parseWellsCsv } from './wells-csv.ts';
+export { taylorTest } from './taylor.ts';
+export type { ReducedFunctional, TaylorOptions, TaylorResult } from './taylor.ts';
+export { boundaryOutflow } from './assembly.ts';
+export { factorStats } from './factor-stats.ts';
+export { fourierField } from './fourier-field.ts';
+export type { FourierFieldOptions } from './fourier-field.ts';

@@ -1,0 +1,83 @@
+// Forward and adjoint Darcy solves on one factorisation (the "reduced functional" of
+// pyadjoint/hIPPYlib): J(lnK) = loss(h(lnK)), gradient by one adjoint solve per test.
+import { accumulateGradLogK, assembleRhs, assembleValues } from './assembly.ts';
+import { CholeskyFactor } from './multifrontal.ts';
+import { frontalPlan, type FrontalPlan } from './nested-dissection.ts';
+import { validateLogK, validateProblem, type DarcyProblem } from './problem.ts';
+
+export interface DarcySystemOptions {
+  /** Keep a copy of the factor, so that solving again after other systems were factorised costs a
+   *  copy instead of a new factorisation (the tfjs op's backward pass). Default false. */
+  retain?: boolean;
+  /** Source density f per cell overriding the setup's (manufactured-solution tests). */
+  source?: ArrayLike<number>;
+}
+
+/** A factorised A(K) for one problem and one ln K; solves any number of right-hand sides. */
+export class DarcySystem {
+  readonly plan: FrontalPlan;
+  readonly K: Float64Array;
+  private readonly factor: CholeskyFactor;
+
+  constructor(
+    readonly problem: DarcyProblem,
+    logK: ArrayLike<number>,
+    private readonly options: DarcySystemOptions = {},
+  ) {
+    validateProblem(problem);
+    const { nx, ny } = problem.grid;
+    validateLogK(problem.grid, logK);
+    this.plan = frontalPlan(nx, ny);
+    this.K = new Float64Array(nx * ny);
+    for (let c = 0; c < this.K.length; c++) this.K[c] = Math.exp(logK[c]);
+    const values = assembleValues(problem.grid, problem.bc, this.K);
+    this.factor = new CholeskyFactor(this.plan, values, { retain: options.retain });
+  }
+
+  /** Heads of every pumping test. */
+  heads(): Float64Array[] {
+    const { grid, bc, tests } = this.problem;
+    return this.solve(tests.map((wells) => assembleRhs(grid, bc, this.K, wells, this.options.source)));
+  }
+
+  /** x_t = A^-1 b_t (A is symmetric, so this is also the adjoint solve). */
+  solve(rhs: readonly ArrayLike<number>[]): Float64Array[] {
+    return this.factor.solve(rhs);
+  }
+
+  /** dJ/dlnK = sum_t adjoint-state contraction of test t (see accumulateGradLogK). */
+  gradLogK(heads: readonly Float64Array[], lambdas: readonly Float64Array[]): Float64Array {
+    const grad = new Float64Array(this.K.length);
+    const { grid, bc } = this.problem;
+    heads.forEach((h, t) => accumulateGradLogK(grid, bc, this.K, h, lambdas[t], grad));
+    return grad;
+  }
+}
+
+/** Heads for every test, each Float64Array of ny*nx, row-major [ny, nx]. logK: ny*nx values of ln K. */
+export function solveHeads(problem: DarcyProblem, logK: ArrayLike<number>): Float64Array[] {
+  return new DarcySystem(problem, logK).heads();
+}
+
+/**
+ * Reduced functional J(lnK) = loss(heads) with its adjoint gradient dJ/dlnK: one factorisation,
+ * the forward solves of all tests and one adjoint solve per test that the loss depends on.
+ */
+export function lossAndGradient(
+  problem: DarcyProblem,
+  logK: ArrayLike<number>,
+  loss: (heads: Float64Array[]) => { value: number; dHeads: Float64Array[] },
+): { value: number; gradLogK: Float64Array; heads: Float64Array[] } {
+  const system = new DarcySystem(problem, logK);
+  const heads = system.heads();
+  const { value, dHeads } = loss(heads);
+  if (dHeads.length !== heads.length) {
+    throw new Error(`loss returned dHeads for ${dHeads.length} tests, expected ${heads.length}`);
+  }
+  const active = dHeads.map((d) => d.some((v) => v !== 0));
+  const solved = system.solve(dHeads.filter((_, t) => active[t]));
+  const n = system.K.length;
+  let next = 0;
+  const lambdas = active.map((a) => (a ? solved[next++] : new Float64Array(n)));
+  return { value, gradLogK: system.gradLogK(heads, lambdas), heads };
+}

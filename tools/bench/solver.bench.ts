@@ -1,0 +1,52 @@
+// npm run bench -- solver  (or: npx tsx tools/bench/solver.bench.ts [--quick])
+// Issue 2 figures: forward solve + one adjoint solve of a random log-normal K (sigma_lnK = 2) at
+// 64^2, 128^2 and 256^2 - assembly, factorisation, forward solve, adjoint solve and the gradient
+// dJ/dlnK, i.e. one lossAndGradient call - as the median over repeats, in ms and ns per unknown,
+// and the growth from 128^2 to 256^2. Targets (2-core machine): 2, 10, 60 ms; growth <= 5x.
+// --quick takes fewer repeats and says so in its JSON lines.
+import { factorStats, fourierField, lossAndGradient, type DarcyProblem } from '@ldinv/solver';
+
+const quick = process.argv.includes('--quick');
+const GRIDS = [
+  { n: 64, repeats: 200, targetMs: 2 },
+  { n: 128, repeats: 60, targetMs: 10 },
+  { n: 256, repeats: 21, targetMs: 60 },
+];
+
+function emit(figure: string, grid: number | null, value: number, extra: Record<string, unknown> = {}): void {
+  const line = { bench: 'solver', figure, ...(grid ? { grid } : {}), value: Number(value.toPrecision(4)), ...extra };
+  console.log(JSON.stringify(quick ? { ...line, quick: true } : line));
+}
+
+const median = (a: number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const medians = new Map<number, number>();
+for (const { n, repeats, targetMs } of GRIDS) {
+  const grid = { nx: n, ny: n };
+  // Smooth-ish random field: 64 Fourier modes up to wavenumber 16, scaled to sigma_lnK = 2.
+  const logK = fourierField(grid, { seed: 2024, sigma: 2, modes: 64, maxWavenumber: 16 });
+  const problem: DarcyProblem = { grid, bc: 'flow', tests: [[]] };
+  // J = 1/2 |h - 1/2|^2: its adjoint right-hand side is dense, like a misfit over many sensors.
+  const loss = (heads: Float64Array[]) => {
+    const d = heads[0].map((v) => v - 0.5);
+    return { value: 0.5 * d.reduce((a, v) => a + v * v, 0), dHeads: [d] };
+  };
+  const runs = quick ? Math.ceil(repeats / 5) : repeats;
+  const times: number[] = [];
+  for (let r = 0; r < runs + 3; r++) {
+    const t0 = performance.now();
+    lossAndGradient(problem, logK, loss);
+    if (r >= 3) times.push(performance.now() - t0); // the first calls build the plan and warm the JIT
+  }
+  const ms = median(times);
+  medians.set(n, ms);
+  const stats = factorStats(grid);
+  const extra = { repeats: runs, minMs: Number(Math.min(...times).toPrecision(4)), targetMs };
+  emit('forward+adjoint ms', n, ms, extra);
+  emit('forward+adjoint ns/unknown', n, (ms * 1e6) / (n * n));
+  emit('factorisation GFLOP', n, stats.flops / 1e9, { factorEntries: stats.factorEntries, largestFront: stats.largestFront });
+}
+emit('growth 128^2 -> 256^2', null, medians.get(256)! / medians.get(128)!, { targetMax: 5 });
