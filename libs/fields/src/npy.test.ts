@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, parseNpy } from './npy.ts';
+import { encodeNpy, parseNpy, readNpy, writeNpy } from './npy.ts';
 
 describe('npy', () => {
   it('round-trips float32 and float64 with a 64-byte aligned header', () => {
@@ -11,6 +14,20 @@ describe('npy', () => {
       expect(back.shape).toEqual([2, 3]);
       expect(Array.from(back.data)).toEqual(Array.from(data));
       expect(back.dtype).toBe(data instanceof Float32Array ? '<f4' : '<f8');
+    }
+  });
+
+  it('round-trips through a file (a Node Buffer, whose slice shares memory)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldinv-npy-'));
+    try {
+      const data = Float64Array.from({ length: 12 }, (_, k) => k / 3);
+      writeNpy(join(dir, 'a.npy'), data, [3, 4]);
+      const back = readNpy(join(dir, 'a.npy'));
+      expect(back.shape).toEqual([3, 4]);
+      expect(back.data).toEqual(data);
+      expect(parseNpy(Buffer.from(encodeNpy(data, [12]))).data).toEqual(data);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

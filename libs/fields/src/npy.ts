@@ -61,8 +61,9 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
   if (bytes.length - dataStart !== count * itemSize) {
     fail(`data size ${bytes.length - dataStart} bytes does not match shape [${shape}] of ${descr} (${count * itemSize} bytes)`);
   }
-  // Copy so the result is aligned and owns its memory.
-  const raw = bytes.slice(dataStart, dataStart + count * itemSize);
+  // Copy so the result is aligned and owns its memory (Buffer#slice would share the file's memory, header
+  // included, so a typed array over its .buffer would start at the magic string).
+  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + count * itemSize));
   const data = descr === '<f4' ? new Float32Array(raw.buffer) : new Float64Array(raw.buffer);
   return { shape, dtype: descr as NpyDtype, data };
 }
