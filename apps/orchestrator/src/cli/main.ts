@@ -21,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`ldinv: ${message.split('\n')[0]}\n`);
     if (process.env.LDINV_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    return 1;
+    // An error may carry its exit code (e.g. 130 for a run stopped by Ctrl-C).
+    const code = (err as { exitCode?: unknown }).exitCode;
+    return typeof code === 'number' ? code : 1;
   }
 }

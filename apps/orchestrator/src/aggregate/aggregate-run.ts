@@ -1,0 +1,93 @@
+// `ldinv aggregate runs/NAME`: member records on disk -> ensemble/*.npy, figures/*.png, summary.json
+// and a self-contained report.html. Runs alone on any finished or interrupted run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { caseProblem, readCase, writeNpy } from '@ldinv/fields';
+import { buildInversionProblem, inObservationOrder } from '@ldinv/optim';
+import { solveHeads } from '@ldinv/solver';
+import { renderReport } from '../report/report-html.ts';
+import { runFigures } from '../report/run-figures.ts';
+import { writeFileAtomic } from '../run-store/atomic-write.ts';
+import { RunStore } from '../run-store/run-store.ts';
+import type { CellStats } from './cell-stats.ts';
+import { aggregateMembers, type AggregateCase, type AggregateResult } from './ensemble.ts';
+
+export interface AggregateRunOptions {
+  /** Overrides the run's --max-misfit. */
+  maxMisfit?: number;
+}
+
+export interface AggregateRunOutcome {
+  reportPath: string;
+  summaryPath: string;
+  result: AggregateResult;
+  files: string[];
+}
+
+const STATS: (keyof CellStats)[] = ['mean', 'std', 'q05', 'q50', 'q95'];
+
+export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): AggregateRunOutcome {
+  const store = RunStore.open(dir, { writable: true });
+  const manifest = store.readManifest();
+  const config = manifest.config;
+  const maxMisfit = opts.maxMisfit ?? config.maxMisfit;
+  if (!(maxMisfit > 0)) throw new Error(`--max-misfit must be > 0, got ${maxMisfit}`);
+  const c = readCase(config.case);
+  const problem = buildInversionProblem(caseProblem(c), c.observations, join(config.case, 'obs.csv'));
+  const predict = (logK: Float64Array) => {
+    const heads = solveHeads(problem.darcy, logK);
+    return { heads, predicted: inObservationOrder(problem, problem.observations.map((o, t) => o.operator.apply(heads[t]))) };
+  };
+  const aggCase: AggregateCase = {
+    grid: c.grid, tests: c.tests.length, observations: c.observations, predict,
+    ...(c.truthLogK ? { truthLogK: c.truthLogK, truthHeads: c.truthHeads ?? solveHeads(problem.darcy, c.truthLogK) } : {}),
+  };
+  // Records beyond the configured ensemble (none in a healthy run) are not this run's members.
+  const records = store.readAllMembers().filter((r) => r.index < config.members);
+  const result = aggregateMembers(records, aggCase, { maxMisfit });
+
+  const { nx, ny } = c.grid;
+  const files: string[] = [];
+  mkdirSync(store.paths.ensemble, { recursive: true });
+  mkdirSync(store.paths.figures, { recursive: true });
+  const npy = (name: string, data: Float64Array, shape: number[]) => {
+    const path = join(store.paths.ensemble, name);
+    writeNpy(path, data, shape);
+    files.push(path);
+  };
+  if (result.logK && result.heads) {
+    for (const s of STATS) npy(`logk_${s}.npy`, result.logK[s], [ny, nx]);
+    result.heads.forEach((h, t) => STATS.forEach((s) => npy(`head_t${t}_${s}.npy`, h[s], [ny, nx])));
+    const byIndex = new Map(records.map((r) => [r.index, r]));
+    const stack = new Float64Array(result.included.length * nx * ny);
+    result.included.forEach((m, k) => {
+      const r = byIndex.get(m)!;
+      if (r.status === 'done') stack.set(r.logK, k * nx * ny);
+    });
+    npy('logk_members.npy', stack, [result.included.length, ny, nx]);
+  }
+  const figures = runFigures(result, records, { observations: c.observations, tests: c.tests.length, truthLogK: c.truthLogK }, maxMisfit);
+  for (const f of figures) {
+    const path = join(store.paths.figures, f.file);
+    writeFileSync(path, f.png);
+    files.push(path);
+  }
+  const summary = {
+    run: manifest.id, case: manifest.caseName, status: manifest.status, method: config.method, mode: config.mode,
+    backend: manifest.backend, maxMisfit,
+    members: {
+      requested: config.members, done: result.rows.filter((r) => r.status !== 'failed').length,
+      included: result.included.length, excluded: result.excluded.length, failed: result.failed.length,
+      missing: config.members - result.rows.length,
+    },
+    included: result.included, excluded: result.excluded, failed: result.failed,
+    ensemble: result.metrics, memberTable: result.rows,
+    ensembleFiles: files.filter((f) => f.endsWith('.npy')).map((f) => f.slice(store.paths.dir.length + 1)),
+    figures: figures.map((f) => `figures/${f.file}`),
+    sessions: manifest.sessions,
+  };
+  writeFileAtomic(store.paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(store.paths.report, renderReport({ manifest, result, figures, maxMisfit }));
+  store.journal({ type: 'aggregated', included: result.included.length, excluded: result.excluded.length, failed: result.failed.length });
+  return { reportPath: store.paths.report, summaryPath: store.paths.summary, result, files };
+}

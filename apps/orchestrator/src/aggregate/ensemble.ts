@@ -1,0 +1,193 @@
+// Aggregation as a pure function of member records: which members count, per-cell statistics of ln K
+// and of h for every test, and with a truth every metric of @ldinv/optim per member and for the mean.
+import {
+  chiSquaredPerDatum, intervalCoverage, misclassifiedFraction, relativeL2, relativeL2OfHeads, relativeL2OfK,
+  spreadSkill, ssim, type SpreadSkill,
+} from '@ldinv/optim';
+import type { DoneMember, FailedMember, MemberRecord } from '../run-store/member-record.ts';
+import { cellStats, type CellStats } from './cell-stats.ts';
+
+export interface ObservationRow {
+  x: number;
+  y: number;
+  head: number;
+  sigma: number;
+  test: number;
+}
+
+export interface AggregateCase {
+  grid: { nx: number; ny: number };
+  tests: number;
+  observations: readonly ObservationRow[];
+  truthLogK?: Float64Array;
+  /** Noise-free heads of the truth, per test. */
+  truthHeads?: Float64Array[];
+  /** Forward model for the ensemble-mean field: heads per test and predictions in obs.csv order. */
+  predict?: (logK: Float64Array) => { heads: Float64Array[]; predicted: Float64Array };
+}
+
+export interface AggregateOptions {
+  /** Members whose final χ²/M exceeds this are listed and left out of the statistics. */
+  maxMisfit: number;
+}
+
+export interface FieldMetrics {
+  relL2LogK: number;
+  relL2K: number;
+  relL2Heads: number;
+  /** SSIM of ln K (null on grids smaller than its 11x11 window). */
+  ssimLogK: number | null;
+  /** Fraction of misclassified cells (null unless the truth has exactly two values, i.e. bimaterial). */
+  misclassified: number | null;
+  /** χ²/M of the field's predictions. */
+  chi2: number;
+}
+
+export type MemberStatus = 'included' | 'excluded' | 'failed';
+
+export interface MemberRow {
+  index: number;
+  seed: number;
+  status: MemberStatus;
+  attempts: number;
+  misfit: number | null;
+  regulariser: number | null;
+  iterations: number | null;
+  wallMs: number | null;
+  worker: string | null;
+  error: string | null;
+  metrics: FieldMetrics | null;
+}
+
+export interface EnsembleMetrics {
+  mean: FieldMetrics;
+  /** Fraction of cells whose true ln K lies in the ensemble's 5-95 % range (empirical) and t interval. */
+  coverage90LogK: { empirical: number; t: number } | null;
+  coverage90Heads: { empirical: number; t: number } | null;
+  spreadSkillLogK: SpreadSkill | null;
+  spreadSkillHeads: SpreadSkill | null;
+}
+
+export interface AggregateResult {
+  grid: { nx: number; ny: number };
+  rows: MemberRow[];
+  included: number[];
+  excluded: { index: number; misfit: number }[];
+  failed: { index: number; error: string }[];
+  /** null when no member is included. */
+  logK: CellStats | null;
+  heads: CellStats[] | null;
+  metrics: EnsembleMetrics | null;
+}
+
+/** Splits observations by test, in obs.csv order within each test. */
+function byTest(c: AggregateCase, predicted: Float64Array) {
+  const p: number[][] = Array.from({ length: c.tests }, () => []);
+  const d: number[][] = Array.from({ length: c.tests }, () => []);
+  const s: number[][] = Array.from({ length: c.tests }, () => []);
+  c.observations.forEach((o, k) => {
+    p[o.test].push(predicted[k]);
+    d[o.test].push(o.head);
+    s[o.test].push(o.sigma);
+  });
+  return { p, d, s };
+}
+
+function chi2Of(c: AggregateCase, predicted: Float64Array): number {
+  const { p, d, s } = byTest(c, predicted);
+  return chiSquaredPerDatum(p, d, s);
+}
+
+function twoPhases(truth: Float64Array): { low: number; high: number } | null {
+  const values = new Set<number>();
+  for (const v of truth) {
+    values.add(v);
+    if (values.size > 2) return null;
+  }
+  if (values.size !== 2) return null;
+  const [a, b] = [...values];
+  return { low: Math.min(a, b), high: Math.max(a, b) };
+}
+
+function fieldMetrics(c: AggregateCase, logK: Float64Array, heads: Float64Array[], predicted: Float64Array): FieldMetrics | null {
+  if (!c.truthLogK || !c.truthHeads) return null;
+  const phases = twoPhases(c.truthLogK);
+  const { nx, ny } = c.grid;
+  return {
+    relL2LogK: relativeL2(logK, c.truthLogK),
+    relL2K: relativeL2OfK(logK, c.truthLogK),
+    relL2Heads: relativeL2OfHeads(heads, c.truthHeads),
+    ssimLogK: nx >= 11 && ny >= 11 ? ssim(logK, c.truthLogK, c.grid) : null,
+    misclassified: phases ? misclassifiedFraction(logK, c.truthLogK, phases) : null,
+    chi2: chi2Of(c, predicted),
+  };
+}
+
+function coverageOf(members: Float64Array[], truth: Float64Array) {
+  return {
+    empirical: intervalCoverage(members, truth, { level: 0.9, kind: 'empirical' }),
+    t: intervalCoverage(members, truth, { level: 0.9, kind: 't' }),
+  };
+}
+
+/** Concatenates per-test arrays (heads of all tests as one vector) for the ensemble scores. */
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export function aggregateMembers(records: readonly MemberRecord[], c: AggregateCase, opts: AggregateOptions): AggregateResult {
+  const sorted = [...records].sort((a, b) => a.index - b.index);
+  const done = sorted.filter((r): r is DoneMember => r.status === 'done');
+  const failed = sorted.filter((r): r is FailedMember => r.status === 'failed');
+  const cells = c.grid.nx * c.grid.ny;
+  for (const m of done) {
+    if (m.logK.length !== cells) throw new Error(`member ${m.index}: logK has ${m.logK.length} values, the case grid needs ${cells}`);
+    if (m.heads.length !== c.tests) throw new Error(`member ${m.index}: ${m.heads.length} head fields, the case has ${c.tests} tests`);
+  }
+  // NaN misfit (a diverged member) compares false with everything: treat it as above the cut.
+  const keep = (m: DoneMember) => m.misfit <= opts.maxMisfit;
+  const included = done.filter(keep);
+  const rows: MemberRow[] = sorted.map((r) =>
+    r.status === 'done'
+      ? {
+          index: r.index, seed: r.seed, status: keep(r) ? 'included' : 'excluded', attempts: r.attempts,
+          misfit: r.misfit, regulariser: r.regulariser, iterations: r.iterations,
+          wallMs: r.timing.wallMs, worker: r.timing.worker, error: null,
+          metrics: fieldMetrics(c, r.logK, r.heads, r.predicted),
+        }
+      : {
+          index: r.index, seed: r.seed, status: 'failed', attempts: r.attempts, misfit: null, regulariser: null,
+          iterations: null, wallMs: null, worker: null, error: r.error, metrics: null,
+        },
+  );
+  const result: AggregateResult = {
+    grid: c.grid, rows,
+    included: included.map((m) => m.index),
+    excluded: done.filter((m) => !keep(m)).map((m) => ({ index: m.index, misfit: m.misfit })),
+    failed: failed.map((m) => ({ index: m.index, error: m.error })),
+    logK: null, heads: null, metrics: null,
+  };
+  if (included.length === 0) return result;
+  result.logK = cellStats(included.map((m) => m.logK));
+  result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(included.map((m) => m.heads[t])));
+  if (c.truthLogK && c.truthHeads && c.predict) {
+    const meanField = c.predict(result.logK.mean);
+    const enough = included.length >= 2;
+    const memberHeads = enough ? included.map((m) => concat(m.heads)) : [];
+    const truthHeads = concat(c.truthHeads);
+    result.metrics = {
+      mean: fieldMetrics(c, result.logK.mean, meanField.heads, meanField.predicted)!,
+      coverage90LogK: enough ? coverageOf(included.map((m) => m.logK), c.truthLogK) : null,
+      coverage90Heads: enough ? coverageOf(memberHeads, truthHeads) : null,
+      spreadSkillLogK: enough ? spreadSkill(included.map((m) => m.logK), c.truthLogK) : null,
+      spreadSkillHeads: enough ? spreadSkill(memberHeads, truthHeads) : null,
+    };
+  }
+  return result;
+}

@@ -1,0 +1,85 @@
+// What travels between the orchestrator and a worker. Nothing here knows where a task runs.
+import type { MessagePort } from 'node:worker_threads';
+import type { MemberHistory } from '../run-store/member-record.ts';
+import type { BackendChoice, EnsembleMode, Method } from '../run/config.ts';
+
+/** Static configuration, given once to every worker (piscina workerData, device process argv). */
+export interface WorkerConfig {
+  caseDir: string;
+  prior: string | null;
+  method: Method;
+  mode: EnsembleMode;
+  iters: number;
+  backend: BackendChoice;
+}
+
+export interface MemberSpec {
+  index: number;
+  seed: number;
+}
+
+/** A batch of members optimised together. `attempt` counts from 0 (the first try). */
+export interface MemberTask {
+  id: number;
+  members: MemberSpec[];
+  attempt: number;
+}
+
+/** What a worker receives: the task plus the port its progress reports go through (comlink). */
+export interface WorkerTask extends MemberTask {
+  progress?: MessagePort;
+}
+
+/** Result of one member; the arrays are moved (transferred), not copied, back to the orchestrator. */
+export interface MemberOutcome {
+  index: number;
+  seed: number;
+  grid: { nx: number; ny: number };
+  logK: Float64Array;
+  heads: Float64Array[];
+  predicted: Float64Array;
+  misfit: number;
+  regulariser: number;
+  history: MemberHistory;
+  /** Iterations taken (the optimiser may stop early at the noise level). */
+  iterations: number;
+  /** Why the optimiser stopped, as @ldinv/optim reports it. */
+  stopReason: string;
+}
+
+export interface TaskResult {
+  id: number;
+  members: MemberOutcome[];
+  /** Backend the worker runs on, as @ldinv/tensor reports it. */
+  backend: string;
+  worker: string;
+  startedAt: string;
+  /** Epoch ms (performance.timeOrigin + now(): comparable across threads and processes) when the handler began. */
+  startEpochMs: number;
+  /** Epoch ms when the result was ready to send. */
+  endEpochMs: number;
+  /** Time this worker's first task waited for its initialisation (backend, case, prior), ms; 0 afterwards. */
+  initMs: number;
+}
+
+/** The progress interface a worker calls through comlink: one call per member per iteration. */
+export interface ProgressSink {
+  report(member: number, iteration: number, misfit: number, regulariser: number): void;
+}
+
+/** All ArrayBuffers of a result, for a transfer list. */
+export function resultBuffers(result: TaskResult): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView) => {
+    if (a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+  };
+  for (const m of result.members) {
+    add(m.logK);
+    m.heads.forEach(add);
+    add(m.predicted);
+    add(m.history.iteration);
+    add(m.history.misfit);
+    add(m.history.regulariser);
+  }
+  return [...out];
+}

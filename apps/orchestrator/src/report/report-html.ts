@@ -1,0 +1,96 @@
+// report.html: one self-contained file (images inline as data URIs, no scripts, no external links)
+// with the figures, the member table, the metrics and the configuration.
+import type { AggregateResult, FieldMetrics, MemberRow } from '../aggregate/ensemble.ts';
+import type { RunManifest } from '../run-store/run-manifest.ts';
+import type { Figure } from './run-figures.ts';
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function fmt(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined) return '–';
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
+}
+
+const METRIC_COLUMNS: [keyof FieldMetrics, string][] = [
+  ['relL2LogK', 'rel. L2 ln K'], ['relL2K', 'rel. L2 K'], ['relL2Heads', 'rel. L2 h'], ['ssimLogK', 'SSIM ln K'],
+  ['misclassified', 'misclassified'], ['chi2', 'χ²/M'],
+];
+
+function memberTable(rows: MemberRow[], withMetrics: boolean): string {
+  const head = ['member', 'seed', 'status', 'χ²/M', 'regulariser', 'iterations', 'attempts', 'wall s', 'worker',
+    ...(withMetrics ? METRIC_COLUMNS.filter(([k]) => k !== 'chi2').map(([, l]) => l) : []), 'error'];
+  const body = rows.map((r) => {
+    const cells = [String(r.index), String(r.seed), r.status, fmt(r.misfit), fmt(r.regulariser), r.iterations === null ? '–' : String(r.iterations),
+      String(r.attempts), r.wallMs === null ? '–' : (r.wallMs / 1000).toFixed(2), r.worker ?? '–',
+      ...(withMetrics ? METRIC_COLUMNS.filter(([k]) => k !== 'chi2').map(([k]) => fmt(r.metrics?.[k])) : []), r.error ?? ''];
+    return `<tr class="${r.status}" data-member="${r.index}">${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  });
+  return `<table id="members"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody></table>`;
+}
+
+function metricsTable(result: AggregateResult): string {
+  const m = result.metrics;
+  if (!m) return '<p>No truth in the case (or no member included): field metrics are not available.</p>';
+  const rows: [string, string][] = METRIC_COLUMNS.map(([k, label]) => [`ensemble mean: ${label}`, fmt(m.mean[k])]);
+  if (m.coverage90LogK) rows.push(['90 % coverage of true ln K (5–95 % range / t interval)', `${fmt(m.coverage90LogK.empirical)} / ${fmt(m.coverage90LogK.t)}`]);
+  if (m.coverage90Heads) rows.push(['90 % coverage of true h (5–95 % range / t interval)', `${fmt(m.coverage90Heads.empirical)} / ${fmt(m.coverage90Heads.t)}`]);
+  if (m.spreadSkillLogK) rows.push(['ln K spread / skill (RMSE) / ratio', `${fmt(m.spreadSkillLogK.spread)} / ${fmt(m.spreadSkillLogK.skill)} / ${fmt(m.spreadSkillLogK.ratio)}`]);
+  if (m.spreadSkillHeads) rows.push(['h spread / skill (RMSE) / ratio', `${fmt(m.spreadSkillHeads.spread)} / ${fmt(m.spreadSkillHeads.skill)} / ${fmt(m.spreadSkillHeads.ratio)}`]);
+  return `<table id="metrics"><tbody>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+export interface ReportInput {
+  manifest: RunManifest;
+  result: AggregateResult;
+  figures: Figure[];
+  maxMisfit: number;
+}
+
+export function renderReport({ manifest, result, figures, maxMisfit }: ReportInput): string {
+  const c = manifest.config;
+  const done = result.rows.filter((r) => r.status !== 'failed').length;
+  const lists: string[] = [];
+  if (result.excluded.length > 0) {
+    lists.push(`<p class="warn">Left out of the statistics (χ²/M &gt; ${fmt(maxMisfit)}): ${result.excluded
+      .map((e) => `#${e.index} (χ²/M ${escapeHtml(fmt(e.misfit))})`).join(', ')}.</p>`);
+  }
+  if (result.failed.length > 0) {
+    lists.push(`<p class="warn">Failed: ${result.failed.map((f) => `#${f.index}: ${escapeHtml(f.error)}`).join('; ')}.</p>`);
+  }
+  const figureHtml = figures
+    .map((f) => `<figure><img src="data:image/png;base64,${f.png.toString('base64')}" alt="${escapeHtml(f.file)}"><figcaption>${escapeHtml(f.file)}: ${escapeHtml(f.caption)}</figcaption></figure>`)
+    .join('\n');
+  const details = { config: c, priorDir: manifest.priorDir, backend: manifest.backend, versions: manifest.versions, seeds: manifest.seeds, sessions: manifest.sessions };
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ldinv report: ${escapeHtml(manifest.id)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:0.9em}
+td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
+th{background:#f3f3f3}
+tr.excluded td{color:#888}
+tr.failed td{color:#b00}
+figure{display:inline-block;margin:0.5em;vertical-align:top;max-width:680px}
+figcaption{font-size:0.85em;color:#555}
+.warn{color:#a40}
+pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:0.8em}
+</style></head>
+<body>
+<h1>ldinv inversion report: ${escapeHtml(manifest.id)}</h1>
+<p>Case <b>${escapeHtml(manifest.caseName)}</b>, method <b>${escapeHtml(c.method)}</b>, mode <b>${escapeHtml(c.mode)}</b>,
+${c.members} members × ${c.iters} iterations, run seed ${c.seed}, backend <b>${escapeHtml(manifest.backend ?? 'unknown')}</b>, status <b>${escapeHtml(manifest.status)}</b>.</p>
+<p>${done} finished, ${result.included.length} in the statistics, ${result.excluded.length} left out, ${result.failed.length} failed.</p>
+${lists.join('\n')}
+<h2>Metrics</h2>
+${metricsTable(result)}
+<h2>Figures</h2>
+${figureHtml}
+<h2>Members</h2>
+${memberTable(result.rows, result.metrics !== null)}
+<h2>Configuration</h2>
+<pre>${escapeHtml(JSON.stringify(details, null, 2))}</pre>
+</body></html>
+`;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { decodePng } from '../figures/raster.ts';
+import { syntheticReport } from './report.fixture.ts';
+
+describe('report.html', () => {
+  const { html, figures, result } = syntheticReport();
+
+  it('has one member-table row per member, with excluded and failed members marked', () => {
+    const body = html.slice(html.indexOf('<table id="members">'));
+    const rows = [...body.matchAll(/<tr class="(\w+)" data-member="(\d+)">/g)].map((m) => [Number(m[2]), m[1]]);
+    expect(rows).toEqual([[0, 'included'], [1, 'included'], [2, 'excluded'], [3, 'included'], [4, 'failed']]);
+    // The failed member's error is shown, escaped.
+    expect(html).toContain('worker &lt;died&gt;');
+    expect(html).toContain('Left out of the statistics (χ²/M &gt; 10): #2 (χ²/M 40)');
+  });
+
+  it('inlines every figure as a decodable PNG and links nothing outside the file', () => {
+    const srcs = [...html.matchAll(/<img src="data:image\/png;base64,([^"]+)"/g)].map((m) => m[1]);
+    expect(srcs).toHaveLength(figures.length);
+    for (const s of srcs) expect(decodePng(Buffer.from(s, 'base64')).width).toBeGreaterThan(50);
+    expect(html).not.toMatch(/(src|href)="(?!data:)/);
+    expect(figures.map((f) => f.file)).toEqual([
+      'logk_truth.png', 'logk_mean.png', 'logk_std.png', 'logk_error.png', 'head_t0_mean.png', 'head_t0_std.png', 'logk_members.png', 'convergence.png',
+    ]);
+  });
+
+  it('shows the ensemble metrics and the configuration', () => {
+    expect(html).toContain('<table id="metrics">');
+    expect(html).toContain('90 % coverage of true ln K');
+    expect(html).toContain('&quot;method&quot;: &quot;pixel&quot;');
+    expect(result.metrics!.mean.misclassified).not.toBeNull();
+  });
+});

@@ -1,0 +1,86 @@
+// The figures of a run: truth, mean, std and error of ln K, a mosaic of members, head maps per test,
+// and the convergence curves of all members. Sensors are overlaid and every map has a colour bar.
+import type { AggregateResult } from '../aggregate/ensemble.ts';
+import { fieldRange, renderFieldMap, type FieldRange, type Point } from '../figures/field-map.ts';
+import { renderLinePlot } from '../figures/line-plot.ts';
+import { renderMosaic } from '../figures/mosaic.ts';
+import type { Rgb } from '../figures/raster.ts';
+import type { DoneMember, MemberRecord } from '../run-store/member-record.ts';
+
+export interface Figure {
+  /** File name under figures/. */
+  file: string;
+  caption: string;
+  png: Buffer;
+}
+
+export interface FigureCase {
+  observations: readonly { x: number; y: number; test: number }[];
+  tests: number;
+  truthLogK?: Float64Array;
+}
+
+const MAX_MOSAIC = 64;
+const EXCLUDED: Rgb = [170, 170, 170];
+
+function union(ranges: FieldRange[]): FieldRange {
+  return { min: Math.min(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
+}
+
+export function runFigures(result: AggregateResult, records: readonly MemberRecord[], c: FigureCase, maxMisfit: number): Figure[] {
+  const { nx, ny } = result.grid;
+  const out: Figure[] = [];
+  const add = (file: string, caption: string, png: Buffer) => out.push({ file, caption, png });
+  const sensors: Point[] = c.observations.map((o) => ({ x: o.x, y: o.y }));
+  const sensorsOf = (t: number) => c.observations.filter((o) => o.test === t).map((o) => ({ x: o.x, y: o.y }));
+  const done = records.filter((r): r is DoneMember => r.status === 'done').sort((a, b) => a.index - b.index);
+  const included = new Set(result.included);
+  // One ln K range for truth, mean and members, so equal colours mean equal values across maps.
+  const ranges = [...done.filter((m) => included.has(m.index)).map((m) => fieldRange(m.logK))];
+  if (c.truthLogK) ranges.push(fieldRange(c.truthLogK));
+  const logKRange = ranges.length > 0 ? union(ranges) : undefined;
+
+  if (c.truthLogK) {
+    add('logk_truth.png', 'True ln K with the sensor positions.',
+      renderFieldMap(c.truthLogK, nx, ny, { title: 'true ln K', range: logKRange, sensors }).toPng());
+  }
+  if (result.logK) {
+    const n = result.included.length;
+    add('logk_mean.png', `Ensemble mean of ln K over the ${n} included members.`,
+      renderFieldMap(result.logK.mean, nx, ny, { title: `mean ln K (n=${n})`, range: logKRange, sensors }).toPng());
+    add('logk_std.png', 'Ensemble standard deviation of ln K (sample, n-1).',
+      renderFieldMap(result.logK.std, nx, ny, { title: 'std ln K', colormap: 'magma', sensors }).toPng());
+    if (c.truthLogK) {
+      const err = result.logK.mean.map((v, i) => v - c.truthLogK![i]);
+      add('logk_error.png', 'Error of the ensemble mean: mean ln K minus true ln K.',
+        renderFieldMap(err, nx, ny, { title: 'mean - truth ln K', colormap: 'rdbu', sensors }).toPng());
+    }
+    for (let t = 0; t < c.tests; t++) {
+      add(`head_t${t}_mean.png`, `Ensemble mean head of test ${t} with its sensors.`,
+        renderFieldMap(result.heads![t].mean, nx, ny, { title: `mean h, test ${t}`, sensors: sensorsOf(t) }).toPng());
+      add(`head_t${t}_std.png`, `Ensemble standard deviation of the head of test ${t}.`,
+        renderFieldMap(result.heads![t].std, nx, ny, { title: `std h, test ${t}`, colormap: 'magma', sensors: sensorsOf(t) }).toPng());
+    }
+  }
+  if (done.length > 0) {
+    const shown = done.slice(0, MAX_MOSAIC);
+    const more = done.length > shown.length ? ` (first ${shown.length} of ${done.length})` : '';
+    add('logk_members.png', `ln K of each finished member${more}; "out" marks members above --max-misfit.`,
+      renderMosaic(
+        shown.map((m) => ({ values: m.logK, label: `#${m.index}${included.has(m.index) ? '' : ' out'}` })),
+        nx, ny, { title: 'members ln K', range: logKRange, sensors },
+      ).toPng());
+    add('convergence.png', `chi2/M against iteration for every finished member; dashed grey: left out (chi2/M > ${maxMisfit}).`,
+      renderLinePlot(
+        done.map((m) => ({
+          x: m.history.iteration, y: m.history.misfit,
+          ...(included.has(m.index) ? {} : { colour: EXCLUDED, dashed: true }),
+        })),
+        {
+          title: 'convergence', xLabel: 'iteration', yLabel: 'chi2/M', logY: true,
+          references: [{ y: 1, label: 'noise level' }, ...(Number.isFinite(maxMisfit) ? [{ y: maxMisfit, label: 'max-misfit', colour: [200, 0, 0] as Rgb }] : [])],
+        },
+      ).toPng());
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+// The run directory layout of DESIGN.md "Files users touch"; the one place that knows file names.
+import { join } from 'node:path';
+
+export const RUN_JSON = 'run.json';
+export const JOURNAL = 'journal.ndjson';
+export const MEMBERS_DIR = 'members';
+export const ENSEMBLE_DIR = 'ensemble';
+export const FIGURES_DIR = 'figures';
+export const REPORT_HTML = 'report.html';
+export const SUMMARY_JSON = 'summary.json';
+
+/** Width of the zero-padded member index in file names, so `ls` sorts members in order. */
+const INDEX_WIDTH = 5;
+
+export function runPaths(dir: string) {
+  return {
+    dir,
+    runJson: join(dir, RUN_JSON),
+    journal: join(dir, JOURNAL),
+    members: join(dir, MEMBERS_DIR),
+    ensemble: join(dir, ENSEMBLE_DIR),
+    figures: join(dir, FIGURES_DIR),
+    report: join(dir, REPORT_HTML),
+    summary: join(dir, SUMMARY_JSON),
+  };
+}
+
+export type RunPaths = ReturnType<typeof runPaths>;
+
+export function memberFileName(index: number): string {
+  return `m${String(index).padStart(INDEX_WIDTH, '0')}.msgpack`;
+}
+
+/** Inverse of memberFileName; undefined for any other file (temporaries, stray files). */
+export function memberIndexOf(fileName: string): number | undefined {
+  const m = /^m(\d+)\.msgpack$/.exec(fileName);
+  return m ? Number(m[1]) : undefined;
+}

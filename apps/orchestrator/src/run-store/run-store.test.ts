@@ -1,0 +1,101 @@
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INVERT_DEFAULTS } from '../run/config.ts';
+import { isAtomicTemp, writeFileAtomic } from './atomic-write.ts';
+import { appendJournal, readJournal } from './journal.ts';
+import { memberFileName, memberIndexOf } from './layout.ts';
+import { doneMember } from './member-record.fixture.ts';
+import { decodeMemberRecord, encodeMemberRecord, type DoneMember } from './member-record.ts';
+import type { RunManifest } from './run-manifest.ts';
+import { ensureWritableDir, RunStore } from './run-store.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ldinv-store-'));
+
+function manifest(): RunManifest {
+  return {
+    version: 1, id: 'x', status: 'running', caseName: 'c', caseHash: '', priorDir: null, versions: {}, backend: null, createdAt: '', sessions: [],
+    config: { ...INVERT_DEFAULTS, case: '/c', prior: null, members: 2 }, seeds: { run: 0, members: [1, 2] },
+    counts: { members: 2, done: 0, failed: 0 },
+  };
+}
+
+describe('member records', () => {
+  it('round-trip bit for bit with typed arrays kept binary', () => {
+    const r = doneMember(4);
+    const bytes = encodeMemberRecord(r);
+    // 6 + 12 float64 + small fields: binary, not decimal text.
+    expect(bytes.length).toBeLessThan(600);
+    const back = decodeMemberRecord(bytes, 'm.msgpack') as DoneMember;
+    expect(back.logK).toBeInstanceOf(Float64Array);
+    expect(Buffer.from(back.logK.buffer, back.logK.byteOffset, back.logK.byteLength)).toEqual(Buffer.from(r.logK.buffer));
+    expect(back).toEqual(r);
+  });
+
+  it('name the file and the field when a record is wrong', () => {
+    // 0x82: a map announcing two entries, then nothing (a truncated file).
+    expect(() => decodeMemberRecord(Uint8Array.of(0x82), 'm1.msgpack')).toThrow(/^m1\.msgpack: not a member record/);
+    expect(() => decodeMemberRecord(Uint8Array.of(0x80), 'm1.msgpack')).toThrow('m1.msgpack: member record version must be 1, got undefined');
+    const bad = { ...doneMember(0), logK: new Float64Array(5) };
+    expect(() => decodeMemberRecord(encodeMemberRecord(bad), 'm0.msgpack')).toThrow('m0.msgpack: logK must be a Float64Array of 6 values');
+  });
+
+  it('file names sort in member order and map back to the index', () => {
+    expect(memberFileName(7)).toBe('m00007.msgpack');
+    expect(memberIndexOf('m00123.msgpack')).toBe(123);
+    expect(memberIndexOf('.m00123.msgpack.tmp-5-0')).toBeUndefined();
+  });
+});
+
+describe('atomic writes and the journal', () => {
+  it('replace a file whole and leave no temporary behind', () => {
+    const dir = tmp();
+    const p = join(dir, 'f.bin');
+    writeFileAtomic(p, 'old');
+    writeFileAtomic(p, Uint8Array.of(1, 2, 3));
+    expect([...readFileSync(p)]).toEqual([1, 2, 3]);
+    expect(readdirSync(dir)).toEqual(['f.bin']);
+    expect(isAtomicTemp('.f.bin.tmp-123-4')).toBe(true);
+  });
+
+  it('reads back events and skips a line torn by a crash', () => {
+    const p = join(tmp(), 'journal.ndjson');
+    appendJournal(p, { type: 'a', n: 1 });
+    appendJournal(p, { type: 'b' });
+    appendFileSync(p, '{"type":"c","n'); // kill -9 mid-append
+    const events = readJournal(p);
+    expect(events.map((e) => e.type)).toEqual(['a', 'b']);
+    expect(typeof events[0].time).toBe('string');
+  });
+});
+
+describe('RunStore', () => {
+  it('writes members as they come, lists them in order and clears stale temporaries on resume', () => {
+    const dir = join(tmp(), 'runs', 'r1');
+    const store = RunStore.create(dir, manifest());
+    store.writeMember(doneMember(3));
+    store.writeMember({ version: 1, status: 'failed', index: 1, seed: 5, attempts: 3, error: 'boom', errors: ['boom'] });
+    writeFileSync(join(dir, 'members', '.m00002.msgpack.tmp-99-0'), 'partial');
+    expect(store.memberIndices()).toEqual([1, 3]);
+    expect([...store.memberStatuses()]).toEqual([[1, 'failed'], [3, 'done']]);
+    const reopened = RunStore.open(dir, { writable: true });
+    expect(reopened.clearTemporaries()).toBe(1);
+    expect(readdirSync(join(dir, 'members')).sort()).toEqual(['m00001.msgpack', 'm00003.msgpack']);
+    expect(reopened.readManifest().config.members).toBe(2);
+  });
+
+  it('refuses to start a second run in the same directory', () => {
+    const dir = tmp();
+    RunStore.create(dir, manifest());
+    expect(() => RunStore.create(dir, manifest())).toThrow(`${dir}: already holds a run (run.json); use --resume or another --out`);
+  });
+
+  it('fails in one line when the output directory cannot be created or written', () => {
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, '');
+    expect(() => ensureWritableDir(join(file, 'run'))).toThrow(`${join(file, 'run')}: cannot create output directory (ENOTDIR)`);
+    expect(() => ensureWritableDir(file)).toThrow(`${file}: cannot create output directory (EEXIST)`);
+    expect(() => RunStore.open(tmp(), { writable: false })).toThrow(/run\.json: no run here \(run\.json missing\)$/);
+  });
+});

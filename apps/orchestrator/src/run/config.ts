@@ -1,0 +1,75 @@
+// Options of `ldinv invert`: one interface, one defaults constant (STYLE.md 7).
+import { availableParallelism } from 'node:os';
+
+export const METHODS = ['ldim', 'pixel', 'vae', 'pinn'] as const;
+export type Method = (typeof METHODS)[number];
+/** Methods that decode through a prior's VAE, and so need one. */
+export const METHODS_WITH_PRIOR: readonly Method[] = ['ldim', 'vae'];
+export const MODES = ['multistart', 'rml'] as const;
+export type EnsembleMode = (typeof MODES)[number];
+export const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+/** Everything that decides the numbers of a member. A resume must use the same values. */
+export interface NumericalConfig {
+  /** Absolute path of the case directory. */
+  case: string;
+  /** Prior name (libs/prior/assets/<name>) or directory; null for methods without one (pixel, pinn). */
+  prior: string | null;
+  method: Method;
+  mode: EnsembleMode;
+  /** Ensemble size. */
+  members: number;
+  /** Optimiser iterations per member. */
+  iters: number;
+  /** Run seed; member m's seed is memberSeed(seed, m). */
+  seed: number;
+  backend: BackendChoice;
+}
+
+/** How the run executes and is summarised. May differ between a run and its resume. */
+export interface ExecutionConfig {
+  /** Worker threads per process. */
+  workers: number;
+  /** Members optimised together in one task. */
+  batch: number;
+  /** null: one local thread pool; else one worker process per listed device (CUDA_VISIBLE_DEVICES). */
+  devices: string[] | null;
+  /** Attempts per member before it is recorded as failed. */
+  maxAttempts: number;
+  /** Members with final χ²/M above this are listed and left out of the ensemble statistics. */
+  maxMisfit: number;
+}
+
+export type InvertConfig = NumericalConfig & ExecutionConfig;
+
+export const INVERT_DEFAULTS = {
+  method: 'ldim' as Method,
+  mode: 'multistart' as EnsembleMode,
+  /** members */
+  members: 32,
+  /** iterations; the optimiser's own default where it has one is not used, so run.json is complete. */
+  iters: 200,
+  seed: 0,
+  backend: 'auto' as BackendChoice,
+  /** threads: one per available core. */
+  workers: availableParallelism(),
+  /** members per task at most; the default batch is autoBatch(members, workers), which stays below it. */
+  batch: 4,
+  devices: null as string[] | null,
+  /** attempts (first try + 2 retries), as PEST++'s run manager retries a failed realisation. */
+  maxAttempts: 3,
+  /** χ²/M; 1 is a fit to the noise level, so 10 flags members stuck in a poor local minimum. */
+  maxMisfit: 10,
+} as const;
+
+/** The numerical keys, in the order they are compared on resume. */
+export const NUMERICAL_KEYS: (keyof NumericalConfig)[] = [
+  'case', 'prior', 'method', 'mode', 'members', 'iters', 'seed', 'backend',
+];
+
+/** Default members per task: up to INVERT_DEFAULTS.batch (batched tensor ops amortise per-task cost),
+ *  but small enough that every worker gets at least two tasks, so none sits idle at the end. */
+export function autoBatch(members: number, workers: number): number {
+  return Math.min(INVERT_DEFAULTS.batch, Math.max(1, Math.floor(members / (2 * workers))));
+}

@@ -1,0 +1,68 @@
+// Worker deaths, device processes and the machine-readable output, through the real CLI.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, viewReport } from '../report/browser-check.fixture.ts';
+import { readJournal } from '../run-store/journal.ts';
+import { decodeMemberRecord } from '../run-store/member-record.ts';
+import { readJson, runLdinv, runNumbers } from './ldinv-process.fixture.ts';
+import { writeTestCase } from './test-case.fixture.ts';
+
+const caseDir = writeTestCase();
+const root = mkdtempSync(join(tmpdir(), 'ldinv-faults-'));
+const args = (out: string, extra: string[]) => [
+  'invert', '--case', caseDir, '--method', 'pixel', '--mode', 'rml', '--members', '4', '--iters', '20', '--seed', '5',
+  // 20 iterations do not reach the noise level; keep every finished member in the statistics.
+  '--max-misfit', '1000', '--out', out, ...extra,
+];
+const member = (run: string, m: number) => {
+  const path = join(run, 'members', `m${String(m).padStart(5, '0')}.msgpack`);
+  return decodeMemberRecord(readFileSync(path), path);
+};
+
+describe('faults and device processes', () => {
+  it('retries members of a dead worker, records one that keeps failing, and aggregates the rest', async () => {
+    const out = join(root, 'crashing');
+    // Member 1's worker dies on its first attempt only; member 2's on every attempt.
+    const r = await runLdinv(args(out, ['--workers', '2', '--batch', '2', '--max-attempts', '2']), 'crash:member=1:attempts=1,crash:member=2');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('member 2 failed after 2 attempts: worker exited with code: 70');
+    expect(member(out, 1)).toMatchObject({ status: 'done', attempts: 2 });
+    const failed = member(out, 2);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 2, error: 'worker exited with code: 70' });
+    expect(failed.status === 'failed' && failed.errors).toHaveLength(2);
+    const summary = readJson<{ included: number[]; failed: { index: number; error: string }[] }>(join(out, 'summary.json'));
+    expect(summary.included).toEqual([0, 1, 3]);
+    expect(summary.failed.map((f) => f.index)).toEqual([2]);
+    const retries = readJournal(join(out, 'journal.ndjson')).filter((e) => e.type === 'member-retry').map((e) => e.member);
+    // Batches [0, 1] and [2, 3] died once: all four retried alone; then 2 died again, its last attempt.
+    expect(retries.sort()).toEqual([0, 1, 2, 3]);
+    if (HAVE_CHROMIUM) {
+      const view = await viewReport(join(out, 'report.html'));
+      expect(view.loaded).toBe(view.images);
+      expect(view.images).toBeGreaterThanOrEqual(8);
+      expect(view.memberRows).toEqual([0, 1, 2, 3]);
+    }
+  });
+
+  it('--devices 0,1 runs one process per device, spreads members and gives the thread pool\'s numbers; --json prints events', async () => {
+    const pool = join(root, 'pool');
+    const devices = join(root, 'devices');
+    const [a, b] = [await runLdinv(args(pool, ['--workers', '2'])), await runLdinv(args(devices, ['--devices', '0,1', '--workers', '1', '--batch', '1', '--json']))];
+    expect(a.code).toBe(0);
+    expect(b.stderr).toBe('');
+    expect(b.code).toBe(0);
+    const events = b.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+    expect(events[0]).toMatchObject({ type: 'run-start', devices: ['0', '1'], workers: 1 });
+    expect(events.filter((e) => e.type === 'progress').length).toBeGreaterThanOrEqual(4);
+    expect(events.at(-1)).toEqual({ type: 'report', path: join(devices, 'report.html'), summary: join(devices, 'summary.json') });
+    const workers = [0, 1, 2, 3].map((m) => {
+      const r = member(devices, m);
+      return r.status === 'done' ? r.timing.worker.split(' ').slice(0, 2).join(' ') : '';
+    });
+    expect(new Set(workers)).toEqual(new Set(['device 0', 'device 1']));
+    expect(runNumbers(devices)).toEqual(runNumbers(pool));
+  });
+});

@@ -1,0 +1,65 @@
+// Everything that can be wrong with an invocation is found here, before any worker starts, and
+// reported as one line naming the file or option (STYLE.md 8).
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { readCase, type Case } from '@ldinv/fields';
+import { INVERSION_METHODS } from '@ldinv/optim';
+import { readManifest, resolvePriorDir } from '@ldinv/prior';
+import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
+import { BACKENDS, METHODS, METHODS_WITH_PRIOR, MODES, type InvertConfig } from './config.ts';
+
+
+export function checkInteger(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
+}
+
+export function parseDevices(text: string | undefined): string[] | null {
+  if (text === undefined || text === 'cpu') return null;
+  const ids = text.split(',').map((s) => s.trim());
+  if (ids.length === 0 || ids.some((d) => !/^\d+$/.test(d)) || new Set(ids).size !== ids.length) {
+    throw new Error(`--devices must be 'cpu' or distinct GPU ids like 0,1, got '${text}'`);
+  }
+  return ids;
+}
+
+export interface ValidatedCase {
+  dir: string;
+  name: string;
+  data: Case;
+}
+
+export function validateCase(dir: string): ValidatedCase {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new Error(`${dir}: case directory not found`);
+  return { dir: abs, name: basename(abs), data: readCase(abs) };
+}
+
+/** Checks the options and the files they name; returns the prior's resolved directory (or null). */
+export function validateInvert(config: InvertConfig, c: ValidatedCase): string | null {
+  if (!METHODS.includes(config.method)) throw new Error(`--method must be one of ${METHODS.join(', ')}, got '${config.method}'`);
+  if (!(INVERSION_METHODS as readonly string[]).includes(config.method)) {
+    throw new Error(`--method ${config.method} is not available yet (available: ${INVERSION_METHODS.join(', ')})`);
+  }
+  if (!MODES.includes(config.mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}, got '${config.mode}'`);
+  if (!BACKENDS.includes(config.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got '${config.backend}'`);
+  checkInteger('members', config.members, 1);
+  checkInteger('iters', config.iters, 1);
+  checkInteger('workers', config.workers, 1);
+  checkInteger('batch', config.batch, 1);
+  checkInteger('seed', config.seed, 0);
+  checkInteger('max-attempts', config.maxAttempts, 1);
+  if (!(config.maxMisfit > 0)) throw new Error(`--max-misfit must be > 0, got ${config.maxMisfit}`);
+  parseFaultRules(process.env[FAULT_ENV]);
+  let priorDir: string | null = null;
+  if (config.prior !== null) {
+    priorDir = resolve(resolvePriorDir(config.prior));
+    const m = readManifest(priorDir);
+    const { nx, ny } = c.data.grid;
+    if (m.grid.nx !== nx || m.grid.ny !== ny) {
+      throw new Error(`prior ${config.prior}: grid ${m.grid.ny}x${m.grid.nx} differs from the case grid ${ny}x${nx} (${c.dir}/case.json)`);
+    }
+  } else if (METHODS_WITH_PRIOR.includes(config.method)) {
+    throw new Error(`--method ${config.method} needs a prior: pass --prior NAME|DIR or set "prior" in ${c.dir}/case.json`);
+  }
+  return priorDir;
+}
