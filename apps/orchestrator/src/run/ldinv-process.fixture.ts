@@ -17,8 +17,8 @@ export interface Finished {
   stderr: string;
 }
 
-export function spawnLdinv(args: string[], fault?: string): { child: ChildProcess; done: Promise<Finished> } {
-  const env = { ...process.env };
+export function spawnLdinv(args: string[], fault?: string, extraEnv: Record<string, string> = {}): { child: ChildProcess; done: Promise<Finished> } {
+  const env = { ...process.env, ...extraEnv };
   delete env[FAULT_ENV];
   if (fault) env[FAULT_ENV] = fault;
   const child = spawn(process.execPath, [LDINV_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -30,7 +30,7 @@ export function spawnLdinv(args: string[], fault?: string): { child: ChildProces
   return { child, done };
 }
 
-export const runLdinv = (args: string[], fault?: string) => spawnLdinv(args, fault).done;
+export const runLdinv = (args: string[], fault?: string, extraEnv?: Record<string, string>) => spawnLdinv(args, fault, extraEnv).done;
 
 export function memberFiles(run: string): string[] {
   const dir = join(run, 'members');
@@ -67,4 +67,17 @@ export function runNumbers(run: string): Map<string, Buffer> {
 
 export function readJson<T = Record<string, unknown>>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Runs the CLI with `cwd` as working directory; resolves with the exit code and output, never rejects. */
+export async function ldinvIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await new Promise<Finished>((resolve) => {
+    const child = spawn(process.execPath, [LDINV_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('close', (c, signal) => resolve({ code: c, signal, stdout: out, stderr: err }));
+  });
+  return { code: code ?? 1, stdout, stderr };
 }

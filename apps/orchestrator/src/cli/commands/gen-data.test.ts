@@ -1,25 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ldinvIn } from '../../run/ldinv-process.fixture.ts';
 import { createFieldSampler, fieldSpec, openDataset, streamRng } from '@ldinv/fields';
 
-const BIN = fileURLToPath(new URL('../../../bin/ldinv.js', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'ldinv-gen-data-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function ldinv(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ldinv = (...args: string[]) => ldinvIn(cwd, ...args);
 
 describe('ldinv gen-data', () => {
   it('writes a dataset whose fields are those of (seed, i); quiet (no bar) when not a TTY', async () => {

@@ -1,27 +1,16 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ldinvIn } from '../../run/ldinv-process.fixture.ts';
 import { encodeNpy, readNpy } from '@ldinv/fields';
 import { fourierField, solveHeads } from '@ldinv/solver';
 
-const BIN = fileURLToPath(new URL('../../../bin/ldinv.js', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'ldinv-solve-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-/** Runs the real CLI in a temp dir; resolves with the exit code and output, never rejects. */
-async function ldinv(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ldinv = (...args: string[]) => ldinvIn(cwd, ...args);
 
 const grid = { nx: 12, ny: 9 };
 const logK = fourierField(grid, { seed: 1, sigma: 1.5 });
