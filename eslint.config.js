@@ -26,7 +26,7 @@ const depConstraints = [
 const appOnly = ['piscina', 'bullmq', 'ioredis', 'comlink', 'cli-progress', 'commander'];
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'runs/**', 'data/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'runs/**', 'data/**', 'out/**', 'tmp/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.js'],

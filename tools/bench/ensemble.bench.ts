@@ -6,20 +6,10 @@
 // process. Default workload: `pixel` (rml) on a simulated noise-free bimaterial case of 128x128 cells,
 // so that no member stops early at the noise level and each takes seconds, as LD-DIM members do;
 // --case and --method ldim measure the shipped case and prior instead.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { fieldSpec, simulateCase, writeCase } from '@ldinv/fields';
+import { loadavg } from 'node:os';
+import { benchCase, flag, runInvert } from './invert-runs.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'apps', 'orchestrator', 'bin', 'ldinv.js');
 const argv = process.argv;
-const flag = (name: string, fallback: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
 const quick = argv.includes('--quick');
 const members = Number(flag('members', quick ? '4' : '12'));
 const iters = Number(flag('iters', quick ? '50' : '200'));
@@ -31,49 +21,11 @@ function emit(figure: string, value: number, extra: Record<string, unknown> = {}
   console.log(JSON.stringify(quick ? { ...line, quick: true } : line));
 }
 
-function benchCase(): string {
-  const given = argv.includes('--case') ? flag('case', '') : '';
-  if (given) {
-    if (!existsSync(join(given, 'case.json'))) throw new Error(`--case ${given}: no case.json`);
-    return given;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'ldinv-bench-case-'));
-  writeCase(dir, simulateCase({
-    field: fieldSpec('bimaterial'), grid: { nx: grid, ny: grid }, sensors: { layout: 'grid', count: 49 }, noise: 0, bc: 'flow', tests: [[]], seed: 1,
-  }));
-  return dir;
-}
+// batch 1: every member is its own task, so two workers can share an ensemble evenly.
+const run = (caseDir: string, workers: number) =>
+  runInvert(caseDir, { members, iters, method, label: `w${workers}`, args: ['--workers', String(workers), '--batch', '1'] });
 
-interface Session { wallMs: number; overheadMs: number; taskMs: number; workerInitMs: number; peakRssMiB: number; cpuMs: number }
-interface JournalEvent { type: string; time: string; wallMs?: number; readyAt?: string }
-
-function run(caseDir: string, workers: number) {
-  const out = join(mkdtempSync(join(tmpdir(), 'ldinv-bench-')), `w${workers}`);
-  // batch 1: every member is its own task, so two workers can share an ensemble evenly.
-  const args = [BIN, 'invert', '--case', caseDir, '--method', method, '--mode', 'rml', '--members', String(members), '--iters', String(iters),
-    '--workers', String(workers), '--batch', '1', '--max-misfit', '1e9', '--out', out];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`ldinv invert with ${workers} workers failed: ${r.stderr.trim()}`);
-  const session = (JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { sessions: Session[] }).sessions[0];
-  const events = readFileSync(join(out, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEvent);
-  const t = (e: JournalEvent) => Date.parse(e.time);
-  const start = t(events.find((e) => e.type === 'run-start')!);
-  const lastReady = Math.max(...events.filter((e) => e.type === 'worker-ready').map((e) => Date.parse(e.readyAt!)));
-  const done = events.filter((e) => e.type === 'member-done');
-  const lastDone = Math.max(...done.map(t));
-  // Members whose task started (done time minus its in-worker wall time) once every worker was up.
-  const doneAfterReady = done.filter((e) => t(e) - (e.wallMs ?? 0) >= lastReady).length;
-  return {
-    session,
-    perMinute: members / (session.wallMs / 60_000),
-    // Steady state: from the moment the last worker is ready (its modules and context loaded).
-    // Members run entirely after every worker was up, over that window (NaN when it holds fewer than 2).
-    steadyPerMinute: doneAfterReady >= 2 ? doneAfterReady / ((lastDone - lastReady) / 60_000) : Number.NaN,
-    startupMs: lastReady - start,
-  };
-}
-
-const caseDir = benchCase();
+const caseDir = benchCase(grid);
 const one = run(caseDir, 1);
 const two = run(caseDir, 2);
 for (const [w, r] of [[1, one], [2, two]] as const) {

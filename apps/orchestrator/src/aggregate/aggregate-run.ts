@@ -1,5 +1,6 @@
 // `ldinv aggregate runs/NAME`: member records on disk -> ensemble/*.npy, figures/*.png, summary.json
-// and a self-contained report.html. Runs alone on any finished or interrupted run.
+// and a self-contained report.html. Runs alone on any finished or interrupted run, and merges the
+// shards of a job array: whatever members they have written so far, listing the ones still missing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, readCase, writeNpy } from '@ldinv/fields';
@@ -8,6 +9,8 @@ import { solveHeads } from '@ldinv/solver';
 import { renderReport } from '../report/report-html.ts';
 import { runFigures } from '../report/run-figures.ts';
 import { writeFileAtomic } from '../run-store/atomic-write.ts';
+import { readJournal } from '../run-store/journal.ts';
+import type { RunManifest, RunSession } from '../run-store/run-manifest.ts';
 import { RunStore } from '../run-store/run-store.ts';
 import type { CellStats } from './cell-stats.ts';
 import { aggregateMembers, type AggregateCase, type AggregateResult } from './ensemble.ts';
@@ -22,6 +25,28 @@ export interface AggregateRunOutcome {
   summaryPath: string;
   result: AggregateResult;
   files: string[];
+  /** Members of the run with no record yet (shards still running or lost), ascending. */
+  missing: number[];
+}
+
+/**
+ * A sharded run's run.json is written once, by the first shard; its sessions, backend and status come
+ * from the shards' journals and from which members are on disk.
+ */
+function mergeShards(manifest: RunManifest, store: RunStore, missing: number[]): RunManifest {
+  const journals = store.shardJournals();
+  if (manifest.shards === undefined && journals.length === 0) return manifest;
+  const sessions: RunSession[] = [...manifest.sessions];
+  let backend = manifest.backend;
+  for (const path of journals) {
+    for (const e of readJournal(path)) {
+      if (e.type !== 'session') continue;
+      sessions.push(e.session as RunSession);
+      backend ??= (e.backend as string | null) ?? null;
+    }
+  }
+  sessions.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { ...manifest, sessions, backend, status: missing.length === 0 ? 'complete' : 'incomplete' };
 }
 
 const STATS: (keyof CellStats)[] = ['mean', 'std', 'q05', 'q50', 'q95'];
@@ -45,6 +70,9 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
   // Records beyond the configured ensemble (none in a healthy run) are not this run's members.
   const records = store.readAllMembers().filter((r) => r.index < config.members);
   const result = aggregateMembers(records, aggCase, { maxMisfit });
+  const present = new Set(records.map((r) => r.index));
+  const missing = manifest.seeds.members.map((_, m) => m).filter((m) => !present.has(m));
+  const run = mergeShards(manifest, store, missing);
 
   const { nx, ny } = c.grid;
   const files: string[] = [];
@@ -73,21 +101,21 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
     files.push(path);
   }
   const summary = {
-    run: manifest.id, case: manifest.caseName, status: manifest.status, method: config.method, mode: config.mode,
-    backend: manifest.backend, maxMisfit,
+    run: manifest.id, case: manifest.caseName, status: run.status, method: config.method, mode: config.mode,
+    backend: run.backend, maxMisfit,
     members: {
       requested: config.members, done: result.rows.filter((r) => r.status !== 'failed').length,
       included: result.included.length, excluded: result.excluded.length, failed: result.failed.length,
       missing: config.members - result.rows.length,
     },
-    included: result.included, excluded: result.excluded, failed: result.failed,
+    included: result.included, excluded: result.excluded, failed: result.failed, missing,
     ensemble: result.metrics, memberTable: result.rows,
     ensembleFiles: files.filter((f) => f.endsWith('.npy')).map((f) => f.slice(store.paths.dir.length + 1)),
     figures: figures.map((f) => `figures/${f.file}`),
-    sessions: manifest.sessions,
+    sessions: run.sessions,
   };
   writeFileAtomic(store.paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileAtomic(store.paths.report, renderReport({ manifest, result, figures, maxMisfit }));
-  store.journal({ type: 'aggregated', included: result.included.length, excluded: result.excluded.length, failed: result.failed.length });
-  return { reportPath: store.paths.report, summaryPath: store.paths.summary, result, files };
+  writeFileAtomic(store.paths.report, renderReport({ manifest: run, result, figures, maxMisfit, missing }));
+  store.journal({ type: 'aggregated', included: result.included.length, excluded: result.excluded.length, failed: result.failed.length, missing: missing.length });
+  return { reportPath: store.paths.report, summaryPath: store.paths.summary, result, files, missing };
 }

@@ -58,7 +58,8 @@ export function createProgressView(mode: ViewMode, iters: number, out: NodeJS.Wr
   const line = (e: RunEvent): string | null => {
     switch (e.type) {
       case 'run-start':
-        return `${e.resumed ? 'resuming' : 'running'} ${e.planned.length} of ${e.members} members on ${e.devices ? `${e.devices.length} device processes x ` : ''}${e.workers} workers -> ${e.run}`;
+        return `${e.resumed ? 'resuming' : 'running'} ${e.planned.length} of ${e.members} members${e.shard ? ` (shard ${e.shard})` : ''} on ${
+          e.queue ? `queue ${e.queue}` : `${e.devices ? `${e.devices.length} device processes x ` : ''}${e.workers} workers`} -> ${e.run}`;
       case 'worker-ready':
         return mode === 'plain' ? `worker ${e.worker} running on ${e.backend}` : null;
       case 'member-done':

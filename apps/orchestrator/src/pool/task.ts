@@ -60,6 +60,9 @@ export interface TaskResult {
   endEpochMs: number;
   /** Time this worker's first task waited for its initialisation (backend, case, prior), ms; 0 afterwards. */
   initMs: number;
+  /** Epoch ms when a queue worker took the job off the queue (absent for local pools): waiting in the
+   *  queue for a free worker is not dispatch overhead. */
+  pickedUpEpochMs?: number;
 }
 
 /** The progress interface a worker calls through comlink: one call per member per iteration. */

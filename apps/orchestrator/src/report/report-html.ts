@@ -46,9 +46,11 @@ export interface ReportInput {
   result: AggregateResult;
   figures: Figure[];
   maxMisfit: number;
+  /** Members without a record (a sharded run aggregated before every shard finished). */
+  missing?: number[];
 }
 
-export function renderReport({ manifest, result, figures, maxMisfit }: ReportInput): string {
+export function renderReport({ manifest, result, figures, maxMisfit, missing = [] }: ReportInput): string {
   const c = manifest.config;
   const done = result.rows.filter((r) => r.status !== 'failed').length;
   const lists: string[] = [];
@@ -59,6 +61,7 @@ export function renderReport({ manifest, result, figures, maxMisfit }: ReportInp
   if (result.failed.length > 0) {
     lists.push(`<p class="warn">Failed: ${result.failed.map((f) => `#${f.index}: ${escapeHtml(f.error)}`).join('; ')}.</p>`);
   }
+  if (missing.length > 0) lists.push(`<p class="warn">Missing (no record yet): ${missing.map((m) => `#${m}`).join(', ')}.</p>`);
   const figureHtml = figures
     .map((f) => `<figure><img src="data:image/png;base64,${f.png.toString('base64')}" alt="${escapeHtml(f.file)}"><figcaption>${escapeHtml(f.file)}: ${escapeHtml(f.caption)}</figcaption></figure>`)
     .join('\n');

@@ -27,6 +27,17 @@ export function runPaths(dir: string) {
 
 export type RunPaths = ReturnType<typeof runPaths>;
 
+/** Journal of shard `index` of `count` (Slurm arrays): one writer per file, so no shared appends. */
+export function shardJournalName(index: number, count: number): string {
+  return `journal.shard-${index}-of-${count}.ndjson`;
+}
+
+/** Inverse of shardJournalName; undefined for any other file. */
+export function shardOfJournal(fileName: string): { index: number; count: number } | undefined {
+  const m = /^journal\.shard-(\d+)-of-(\d+)\.ndjson$/.exec(fileName);
+  return m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+}
+
 export function memberFileName(index: number): string {
   return `m${String(index).padStart(INDEX_WIDTH, '0')}.msgpack`;
 }

@@ -1,6 +1,6 @@
 // One file per member, msgpackr-encoded with typed arrays kept binary (moreTypes), so a 64x64 member
 // with its heads is a few tens of kB and decodes without parsing numbers.
-import { Packr } from 'msgpackr';
+import { packBinary, unpackBinary } from '../codec/binary-pack.ts';
 
 export const MEMBER_RECORD_VERSION = 1;
 
@@ -61,17 +61,14 @@ export interface FailedMember extends MemberBase {
 
 export type MemberRecord = DoneMember | FailedMember;
 
-const packr = new Packr({ useRecords: false, moreTypes: true });
-
 export function encodeMemberRecord(record: MemberRecord): Uint8Array {
-  // pack() returns a view into a buffer it reuses on the next call: copy before anyone keeps it.
-  return Uint8Array.from(packr.pack(record));
+  return packBinary(record);
 }
 
 export function decodeMemberRecord(bytes: Uint8Array, source: string): MemberRecord {
   let value: unknown;
   try {
-    value = packr.unpack(bytes);
+    value = unpackBinary(bytes);
   } catch (err) {
     throw new Error(`${source}: not a member record (${(err as Error).message})`);
   }

@@ -1,10 +1,11 @@
 // run.json: the full configuration, versions, backend, seeds and timings of a run; rewritten
-// atomically whenever its status changes.
+// atomically whenever its status changes (never by a shard: shards journal their sessions instead).
 import { existsSync, readFileSync } from 'node:fs';
 import type { InvertConfig } from '../run/config.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
-export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
+/** 'incomplete': a sharded run aggregated while members are still missing. */
+export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed' | 'incomplete';
 
 /** One invocation of `ldinv invert` on this run dir (the first run, then each resume). */
 export interface RunSession {
@@ -17,6 +18,10 @@ export interface RunSession {
   workers: number;
   batch: number;
   devices: string[] | null;
+  /** Redis URL (password hidden) when the members went through a queue; absent for a local pool. */
+  queue?: string;
+  /** 'I/N' when this session was shard I of N of a job array. */
+  shard?: string;
   host: string;
   pid: number;
   /** Peak resident set size of the orchestrator process (includes its worker threads), MiB. */
@@ -41,6 +46,14 @@ export interface RunManifest {
   caseHash: string;
   /** Resolved directory of the prior, null for methods without one. */
   priorDir: string | null;
+  /** sha256 of the prior's manifest.json + model.json + weights.bin (null without a prior); queue
+   *  workers refuse a prior with another hash. Absent in runs made before it was recorded. */
+  priorHash?: string | null;
+  /** Unique name of this run (`<id>-<8 hex>`): queue job ids are `<runKey>/<member>`. Absent in runs
+   *  made before it was recorded (then derived from id and createdAt). */
+  runKey?: string;
+  /** Set when the run was created by a shard of an N-way job array: shards journal, never rewrite run.json. */
+  shards?: number;
   /** Package versions (node, ldinv libs, tfjs, pool libraries). */
   versions: Record<string, string>;
   /** Backend the workers actually use, as @ldinv/tensor reports it; null until one has started. */
@@ -67,6 +80,10 @@ export function readRunManifest(path: string): RunManifest {
   return value;
 }
 
+export function formatRunManifest(manifest: RunManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
 export function writeRunManifest(path: string, manifest: RunManifest): void {
-  writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(path, formatRunManifest(manifest));
 }

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVERT_DEFAULTS } from '../run/config.ts';
-import { isAtomicTemp, writeFileAtomic } from './atomic-write.ts';
+import { atomicTarget, createFileAtomic, isAtomicTemp, writeFileAtomic } from './atomic-write.ts';
 import { appendJournal, readJournal } from './journal.ts';
-import { memberFileName, memberIndexOf } from './layout.ts';
+import { memberFileName, memberIndexOf, shardJournalName, shardOfJournal } from './layout.ts';
 import { doneMember } from './member-record.fixture.ts';
 import { decodeMemberRecord, encodeMemberRecord, type DoneMember } from './member-record.ts';
 import type { RunManifest } from './run-manifest.ts';
@@ -57,6 +57,17 @@ describe('atomic writes and the journal', () => {
     expect([...readFileSync(p)]).toEqual([1, 2, 3]);
     expect(readdirSync(dir)).toEqual(['f.bin']);
     expect(isAtomicTemp('.f.bin.tmp-123-4')).toBe(true);
+    expect(isAtomicTemp('.f.bin.tmp-node_7-123-4')).toBe(true);
+    expect(atomicTarget('.m00003.msgpack.tmp-node_7-123-4')).toBe('m00003.msgpack');
+  });
+
+  it('create a file once: a second creator leaves the first one\'s content and learns it lost', () => {
+    const dir = tmp();
+    const p = join(dir, 'run.json');
+    expect(createFileAtomic(p, 'first')).toBe(true);
+    expect(createFileAtomic(p, 'second')).toBe(false);
+    expect(readFileSync(p, 'utf8')).toBe('first');
+    expect(readdirSync(dir)).toEqual(['run.json']);
   });
 
   it('reads back events and skips a line torn by a crash', () => {
@@ -83,6 +94,24 @@ describe('RunStore', () => {
     expect(reopened.clearTemporaries()).toBe(1);
     expect(readdirSync(join(dir, 'members')).sort()).toEqual(['m00001.msgpack', 'm00003.msgpack']);
     expect(reopened.readManifest().config.members).toBe(2);
+  });
+
+  it('lets shards join a run, journal apart, and clear only their own members\' temporaries', () => {
+    const dir = tmp();
+    expect(RunStore.createOrJoin(dir, manifest())).toEqual({ created: true });
+    const other = { ...manifest(), id: 'y' };
+    expect(RunStore.createOrJoin(dir, other)).toEqual({ created: false });
+    const shard1 = RunStore.open(dir, { writable: true, shard: { index: 1, count: 2 } });
+    expect(shard1.readManifest().id).toBe('x');
+    shard1.journal({ type: 'session' });
+    expect(shard1.shardJournals()).toEqual([join(dir, shardJournalName(1, 2))]);
+    expect(shardOfJournal('journal.shard-1-of-2.ndjson')).toEqual({ index: 1, count: 2 });
+    expect(readdirSync(dir).sort()).toEqual(['journal.shard-1-of-2.ndjson', 'members', 'run.json']);
+    // Shard 0's write of member 2 in flight, shard 1's member 3 left by a killed process.
+    writeFileSync(join(dir, 'members', '.m00002.msgpack.tmp-a-1-0'), '');
+    writeFileSync(join(dir, 'members', '.m00003.msgpack.tmp-b-2-0'), '');
+    expect(shard1.clearTemporaries((m) => m % 2 === 1)).toBe(1);
+    expect(readdirSync(join(dir, 'members'))).toEqual(['.m00002.msgpack.tmp-a-1-0']);
   });
 
   it('refuses to start a second run in the same directory', () => {

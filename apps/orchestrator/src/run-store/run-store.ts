@@ -1,12 +1,15 @@
 // The run directory as an object: creation with an up-front writability check, member records written
-// atomically as they finish, the journal, and run.json.
+// atomically as they finish, the journal, and run.json. Several processes may share one directory
+// (Slurm array shards, possibly on several hosts over NFS): each member is its own file, written by
+// rename; run.json is created once (link) and never rewritten by a shard; each shard has its own journal.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAtomicTemp, writeFileAtomic } from './atomic-write.ts';
+import type { Shard } from '../run/shard.ts';
+import { atomicTarget, createFileAtomic, isAtomicTemp, uniqueSuffix, writeFileAtomic } from './atomic-write.ts';
 import { appendJournal } from './journal.ts';
-import { memberFileName, memberIndexOf, runPaths, type RunPaths } from './layout.ts';
+import { memberFileName, memberIndexOf, runPaths, shardJournalName, shardOfJournal, type RunPaths } from './layout.ts';
 import { decodeMemberRecord, encodeMemberRecord, type MemberRecord } from './member-record.ts';
-import { readRunManifest, writeRunManifest, type RunManifest } from './run-manifest.ts';
+import { formatRunManifest, readRunManifest, writeRunManifest, type RunManifest } from './run-manifest.ts';
 
 /** Creates `dir` (and parents) and proves it writable; throws one line naming the directory. */
 export function ensureWritableDir(dir: string): void {
@@ -17,7 +20,7 @@ export function ensureWritableDir(dir: string): void {
   }
   if (!statSync(dir).isDirectory()) throw new Error(`${dir}: output path is not a directory`);
   // access() answers for the mode bits; a probe write also catches read-only mounts and full disks.
-  const probe = join(dir, `.ldinv-write-probe-${process.pid}`);
+  const probe = join(dir, `.ldinv-write-probe-${uniqueSuffix()}`);
   try {
     accessSync(dir, constants.W_OK);
     writeFileAtomic(probe, 'ok');
@@ -27,11 +30,21 @@ export function ensureWritableDir(dir: string): void {
   }
 }
 
+export interface OpenOptions {
+  /** Checks the directory can take new files. */
+  writable: boolean;
+  /** A shard journals to its own file (journal.shard-I-of-N.ndjson), never to journal.ndjson. */
+  shard?: Shard | null;
+}
+
 export class RunStore {
   readonly paths: RunPaths;
+  /** Where this process appends its events. */
+  readonly journalPath: string;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, shard: Shard | null = null) {
     this.paths = runPaths(dir);
+    this.journalPath = shard ? join(dir, shardJournalName(shard.index, shard.count)) : this.paths.journal;
   }
 
   /** A new run: the directory must not hold one already. */
@@ -46,9 +59,20 @@ export class RunStore {
     return store;
   }
 
-  /** An existing run (resume, aggregate). `writable` checks the directory can take new files. */
-  static open(dir: string, { writable }: { writable: boolean }): RunStore {
-    const store = new RunStore(dir);
+  /**
+   * Creates run.json with `manifest` unless another process (a shard) created it first; either way
+   * the caller then reads run.json back and checks it describes the same run.
+   */
+  static createOrJoin(dir: string, manifest: RunManifest): { created: boolean } {
+    ensureWritableDir(dir);
+    const paths = runPaths(dir);
+    mkdirSync(paths.members, { recursive: true });
+    return { created: createFileAtomic(paths.runJson, formatRunManifest(manifest)) };
+  }
+
+  /** An existing run (resume, aggregate, a shard). */
+  static open(dir: string, { writable, shard = null }: OpenOptions): RunStore {
+    const store = new RunStore(dir, shard);
     readRunManifest(store.paths.runJson);
     if (writable) {
       ensureWritableDir(dir);
@@ -66,7 +90,16 @@ export class RunStore {
   }
 
   journal(event: object): void {
-    appendJournal(this.paths.journal, event);
+    appendJournal(this.journalPath, event);
+  }
+
+  /** Paths of the shards' journals present, by shard index. */
+  shardJournals(): string[] {
+    return readdirSync(this.paths.dir)
+      .map((name) => ({ name, shard: shardOfJournal(name) }))
+      .filter((j) => j.shard !== undefined)
+      .sort((a, b) => a.shard!.count - b.shard!.count || a.shard!.index - b.shard!.index)
+      .map((j) => join(this.paths.dir, j.name));
   }
 
   writeMember(record: MemberRecord): void {
@@ -89,10 +122,17 @@ export class RunStore {
     return out.sort((a, b) => a - b);
   }
 
-  /** Removes the temporaries of writes that a killed run left unfinished (called on resume). */
-  clearTemporaries(): number {
+  /**
+   * Removes the temporaries of member writes that a killed run left unfinished (called on resume).
+   * `owns` limits it to this process's members: a shard must not delete another shard's write in flight.
+   */
+  clearTemporaries(owns: (member: number) => boolean = () => true): number {
     if (!existsSync(this.paths.members)) return 0;
-    const stale = readdirSync(this.paths.members).filter(isAtomicTemp);
+    const stale = readdirSync(this.paths.members).filter((name) => {
+      const target = isAtomicTemp(name) ? atomicTarget(name) : undefined;
+      const index = target === undefined ? undefined : memberIndexOf(target);
+      return index !== undefined && owns(index);
+    });
     for (const name of stale) rmSync(join(this.paths.members, name), { force: true });
     return stale.length;
   }

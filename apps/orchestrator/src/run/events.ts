@@ -2,7 +2,13 @@
 import type { RunStatus } from '../run-store/run-manifest.ts';
 
 export type RunEvent =
-  | { type: 'run-start'; run: string; members: number; planned: number[]; resumed: boolean; workers: number; devices: string[] | null }
+  | {
+      type: 'run-start'; run: string; members: number; planned: number[]; resumed: boolean; workers: number; devices: string[] | null;
+      /** Redis URL (password hidden) when members go through a queue. */
+      queue?: string;
+      /** 'I/N' for shard I of a job array of N. */
+      shard?: string;
+    }
   | { type: 'task-start'; task: number; members: number[]; attempt: number }
   /** Reported with a worker's first result; readyAt is when it could start computing (ISO time). */
   | { type: 'worker-ready'; worker: string; backend: string; initMs: number; readyAt: string }

@@ -1,22 +1,28 @@
-// Executes a prepared run: starts the executor (thread pool or device processes), schedules the
-// planned members, journals every event, and closes run.json with the outcome and timings.
+// Executes a prepared run: starts the executor (thread pool, device processes, or a queue that workers
+// on any host serve), schedules the planned members, journals every event, and closes run.json with the
+// outcome and timings (a shard journals its session instead: run.json is shared and written once).
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { DeviceExecutor } from '../pool/device-executor.ts';
+import { caseFilesHash, priorHash, readCaseFiles } from '../member/content-hash.ts';
+import { createLocalExecutor } from '../pool/create-executor.ts';
 import type { Executor } from '../pool/executor.ts';
 import type { WorkerConfig } from '../pool/task.ts';
-import { ThreadPoolExecutor } from '../pool/thread-pool.ts';
+import type { MemberJobContext } from '../queue/member-job.ts';
+import type { QueueLink } from '../queue/queue-executor.ts';
 import type { RunSession, RunStatus } from '../run-store/run-manifest.ts';
 import { METHODS_WITH_PRIOR } from './config.ts';
 import { RunEvents, type RunListener } from './events.ts';
-import type { PreparedRun } from './prepare-run.ts';
+import { runKeyOf, type PreparedRun } from './prepare-run.ts';
 import { runScheduled, type ScheduleResult } from './scheduler.ts';
+import { inShard, shardLabel } from './shard.ts';
 
 export interface ExecuteOptions {
   /** Observers besides the journal (terminal view, --json printer). */
   listeners?: RunListener[];
   /** Abort = graceful stop (Ctrl-C): finished members stay, run.json says interrupted. */
   signal?: AbortSignal;
+  /** Members go to this queue, one job each, for `ldinv worker`s anywhere; absent: a local pool. */
+  queue?: QueueLink;
 }
 
 export interface ExecuteOutcome {
@@ -31,10 +37,23 @@ export function workerConfigOf(run: PreparedRun): WorkerConfig {
   return { caseDir: c.case, prior, method: c.method, mode: c.mode, iters: c.iters, backend: c.backend };
 }
 
-function createExecutor(run: PreparedRun): Executor {
+/** What a queue worker needs to run this run's members: the case itself and the prior's identity. */
+export function jobContextOf(run: PreparedRun): MemberJobContext {
+  const { manifest } = run;
+  const c = manifest.config;
+  const { prior } = workerConfigOf(run);
+  const files = readCaseFiles(c.case);
+  return {
+    run: runKeyOf(manifest), case: { name: manifest.caseName, hash: caseFilesHash(files), files },
+    prior: prior === null ? null : { name: c.prior ?? prior, hash: manifest.priorHash ?? priorHash(prior) },
+    method: c.method, mode: c.mode, iters: c.iters, backend: c.backend,
+  };
+}
+
+async function createExecutor(run: PreparedRun, queue: QueueLink | undefined): Promise<Executor> {
+  if (queue) return queue.executor(jobContextOf(run));
   const { workers, devices } = run.manifest.config;
-  const config = workerConfigOf(run);
-  return devices ? new DeviceExecutor({ devices, workers, config }) : new ThreadPoolExecutor({ workers, config });
+  return createLocalExecutor({ workers, devices, config: workerConfigOf(run) });
 }
 
 export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): Promise<ExecuteOutcome> {
@@ -46,18 +65,23 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
     if (e.type !== 'progress') store.journal(e);
   });
   for (const l of opts.listeners ?? []) events.on(l);
+  const { queue } = opts;
+  const { shard } = run;
+  // A queue job is one member: workers elsewhere batch nothing, and any of them can take any member.
+  const batch = queue ? 1 : config.batch;
   const session: RunSession = {
     startedAt: new Date().toISOString(), status: 'running', planned: run.planned, workers: config.workers,
-    batch: config.batch, devices: config.devices, host: hostname(), pid: process.pid,
+    batch, devices: queue ? null : config.devices, host: hostname(), pid: process.pid,
+    ...(queue ? { queue: queue.target.shownUrl } : {}), ...(shard ? { shard: shardLabel(shard) } : {}),
   };
   manifest.sessions.push(session);
   manifest.status = 'running';
-  store.writeManifest(manifest);
+  if (!shard) store.writeManifest(manifest);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   events.emit({
     type: 'run-start', run: store.paths.dir, members: config.members, planned: run.planned, resumed: run.resumed,
-    workers: config.workers, devices: config.devices,
+    workers: config.workers, devices: session.devices, ...(session.queue ? { queue: session.queue } : {}), ...(session.shard ? { shard: session.shard } : {}),
   });
 
   const signal = opts.signal ?? new AbortController().signal;
@@ -66,10 +90,10 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
   };
   // A resume of a finished run has nothing to plan: no workers to start.
   if (run.planned.length > 0) {
-    const executor = createExecutor(run);
+    const executor = await createExecutor(run, queue);
     try {
       schedule = await runScheduled({
-        executor, events, signal, batch: config.batch, maxAttempts: config.maxAttempts,
+        executor, events, signal, batch, maxAttempts: config.maxAttempts,
         members: run.planned.map((index) => ({ index, seed: manifest.seeds.members[index] })),
         persist: (record) => store.writeMember(record),
       });
@@ -78,10 +102,13 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
     }
   }
   const wallMs = performance.now() - t0;
-  const statuses = store.memberStatuses();
-  const done = [...statuses.values()].filter((s) => s === 'done').length;
-  const failed = [...statuses.values()].filter((s) => s === 'failed').length;
-  const status: RunStatus = schedule.interrupted ? 'interrupted' : done + failed === config.members ? 'complete' : 'failed';
+  // A shard answers for its own members only.
+  const owned = (m: number) => !shard || inShard(m, shard);
+  const expected = manifest.seeds.members.filter((_, m) => owned(m)).length;
+  const statuses = [...store.memberStatuses()].filter(([m]) => owned(m)).map(([, s]) => s);
+  const done = statuses.filter((s) => s === 'done').length;
+  const failed = statuses.filter((s) => s === 'failed').length;
+  const status: RunStatus = schedule.interrupted ? 'interrupted' : done + failed === expected ? 'complete' : 'failed';
   Object.assign(session, {
     endedAt: new Date().toISOString(), wallMs, status, peakRssMiB: process.resourceUsage().maxRSS / 1024,
     cpuMs: ((c) => (c.user + c.system) / 1000)(process.cpuUsage(cpu0)),
@@ -91,8 +118,9 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
   manifest.backend = schedule.backend ?? manifest.backend;
   manifest.counts = { members: config.members, done, failed };
   if (status === 'interrupted') manifest.reason = 'interrupted (signal); resume with --resume';
-  else if (status === 'failed') manifest.reason = `${config.members - done - failed} members have no record`;
-  store.writeManifest(manifest);
+  else if (status === 'failed') manifest.reason = `${expected - done - failed} members have no record`;
+  if (shard) store.journal({ type: 'session', shard: shardLabel(shard), backend: manifest.backend, session });
+  else store.writeManifest(manifest);
   events.emit({ type: 'run-end', status, done, failed, wallMs, ...(manifest.reason ? { reason: manifest.reason } : {}) });
   return { status, schedule, wallMs };
 }

@@ -115,6 +115,26 @@ describe('runScheduled', () => {
     expect(ex.tasks.length).toBeLessThanOrEqual(4);
   });
 
+  it('counts dispatch overhead from when a queue worker took the job, not the wait in the queue before', async () => {
+    /** Each task waits 60 ms "in a queue" before a worker takes it; `pickedUp` says whether it reports when. */
+    class Queued extends ScriptedExecutor {
+      constructor(private readonly pickedUp: boolean) {
+        super(Number.POSITIVE_INFINITY);
+      }
+
+      override async run(task: MemberTask, progress: ProgressSink, signal: AbortSignal): Promise<TaskResult> {
+        await new Promise((r) => setTimeout(r, 60));
+        const result = await super.run(task, progress, signal);
+        return this.pickedUp ? { ...result, pickedUpEpochMs: result.startEpochMs } : result;
+      }
+    }
+    const queued = await setup(new Queued(true), 3, { batch: 1 }).run;
+    const waited = await setup(new Queued(false), 3, { batch: 1 }).run;
+    expect(queued.done).toEqual([0, 1, 2]);
+    expect(waited.overheadMs).toBeGreaterThanOrEqual(3 * 55);
+    expect(queued.overheadMs).toBeLessThan(30);
+  });
+
   it('rejects a bad attempt bound', async () => {
     const { run } = setup(new ScriptedExecutor(1), 1, { maxAttempts: 0 });
     await expect(run).rejects.toThrow('maxAttempts must be an integer >= 1, got 0');

@@ -81,10 +81,12 @@ export async function runScheduled(opts: ScheduleOptions): Promise<ScheduleResul
 
   const succeed = (task: MemberTask, result: TaskResult, submittedAt: number) => {
     const receivedAt = now();
-    const latency = result.startEpochMs - submittedAt + (receivedAt - result.endEpochMs);
+    // Through a queue, dispatch starts when a worker takes the job; the wait for a free one before is not overhead.
+    const dispatchedAt = result.pickedUpEpochMs ?? submittedAt;
+    const latency = result.startEpochMs - dispatchedAt + (receivedAt - result.endEpochMs);
     if (result.initMs > 0) {
       // A fresh worker: its module loading (in the dispatch latency) and initialisation are start-up.
-      out.workerInitMs += result.initMs + (result.startEpochMs - submittedAt);
+      out.workerInitMs += result.initMs + (result.startEpochMs - dispatchedAt);
       out.overheadMs += receivedAt - result.endEpochMs;
       const readyAt = new Date(result.startEpochMs + result.initMs).toISOString();
       events.emit({ type: 'worker-ready', worker: result.worker, backend: result.backend, initMs: result.initMs, readyAt });
@@ -99,7 +101,8 @@ export async function runScheduled(opts: ScheduleOptions): Promise<ScheduleResul
     const persistStart = now();
     for (const spec of task.members) {
       const m = byIndex.get(spec.index);
-      if (!m) continue;
+      // A member is stored once, even if a queue delivers a second copy of it.
+      if (!m || finished.has(spec.index)) continue;
       const made = (attempts.get(spec.index) ?? 0) + 1;
       attempts.set(spec.index, made);
       const wallMs = result.endEpochMs - result.startEpochMs - result.initMs;

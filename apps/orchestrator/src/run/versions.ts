@@ -7,7 +7,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..
 
 const PACKAGES = [
   '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-node',
-  '@tensorflow/tfjs-node-gpu', 'piscina', 'comlink', 'msgpackr', 'pngjs',
+  '@tensorflow/tfjs-node-gpu', 'piscina', 'comlink', 'msgpackr', 'pngjs', 'bullmq', 'ioredis',
 ];
 const WORKSPACES = ['libs/tensor', 'libs/solver', 'libs/fields', 'libs/prior', 'libs/optim', 'apps/orchestrator'];
 

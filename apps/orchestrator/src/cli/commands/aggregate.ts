@@ -1,5 +1,6 @@
 // ldinv aggregate runs/NAME: recompute the ensemble statistics, figures, summary.json and report.html
-// from the member records on disk (e.g. with another --max-misfit, or after a Slurm array).
+// from the member records on disk (e.g. with another --max-misfit, or merging the shards of a Slurm
+// array: whatever they have finished, naming the members still missing).
 import type { Command } from 'commander';
 import { aggregateRun } from '../../aggregate/aggregate-run.ts';
 import { numberOption } from '../field-options.ts';
@@ -14,10 +15,14 @@ export function registerAggregate(program: Command): void {
       const maxMisfit = o.maxMisfit === undefined ? undefined : numberOption('max-misfit', o.maxMisfit, { min: Number.MIN_VALUE });
       const agg = aggregateRun(run, { maxMisfit });
       const r = agg.result;
+      const { missing } = agg;
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ type: 'report', path: agg.reportPath, summary: agg.summaryPath, included: r.included.length, excluded: r.excluded.length, failed: r.failed.length })}\n`);
+        process.stdout.write(`${JSON.stringify({ type: 'report', path: agg.reportPath, summary: agg.summaryPath, included: r.included.length, excluded: r.excluded.length, failed: r.failed.length, missing })}\n`);
       } else {
-        process.stdout.write(`${r.included.length} members in the statistics, ${r.excluded.length} left out, ${r.failed.length} failed\n${agg.reportPath}\n`);
+        const lines = [`${r.included.length} members in the statistics, ${r.excluded.length} left out, ${r.failed.length} failed`];
+        // Shards still running or lost: say which members, so the user knows what to rerun.
+        if (missing.length > 0) lines.push(`missing ${missing.length} of ${missing.length + r.rows.length} members (no record yet): ${missing.join(', ')}`);
+        process.stdout.write(`${[...lines, agg.reportPath].join('\n')}\n`);
       }
     });
 }

@@ -1,10 +1,15 @@
-// ldinv invert: an ensemble inversion of a case on a worker pool (or one process per device),
-// resumable, then aggregated into ensemble maps, figures, summary.json and report.html.
+// ldinv invert: an ensemble inversion of a case on a worker pool (or one process per device, or a
+// queue that `ldinv worker`s anywhere serve), resumable, then aggregated into ensemble maps, figures,
+// summary.json and report.html. With --shard I/N it is one task of a job array: its members only,
+// no aggregation (`ldinv aggregate` merges the shards).
 import type { Command } from 'commander';
 import { aggregateRun } from '../../aggregate/aggregate-run.ts';
+import { QueueLink } from '../../queue/queue-executor.ts';
+import { redactUrl, redisOptions } from '../../queue/redis-url.ts';
 import { autoBatch, BACKENDS, INVERT_DEFAULTS, METHODS, MODES, type InvertConfig } from '../../run/config.ts';
-import { prepareNewRun, prepareResume, type PreparedRun } from '../../run/prepare-run.ts';
+import { prepareNewRun, prepareResume, prepareShard, type PreparedRun } from '../../run/prepare-run.ts';
 import { executeRun } from '../../run/run-invert.ts';
+import { parseShard, shardLabel } from '../../run/shard.ts';
 import { parseDevices } from '../../run/validate.ts';
 import { numberOption } from '../field-options.ts';
 import { createProgressView, viewMode } from '../progress-view.ts';
@@ -25,6 +30,8 @@ interface InvertOptionValues {
   maxAttempts?: string;
   out?: string;
   resume?: string | boolean;
+  queue?: string;
+  shard?: string;
   json?: boolean;
 }
 
@@ -55,6 +62,8 @@ export function registerInvert(program: Command): void {
     .option('--max-attempts <n>', `attempts per member before it is recorded as failed (default ${d.maxAttempts})`)
     .option('--out <dir>', 'run directory to create (runs/NAME)')
     .option('--resume [dir]', 'continue the run in dir (or --out): only members without a result run')
+    .option('--queue <url>', 'redis://[user:password@]host:port/db (or rediss://): one queue job per member, run by `ldinv worker`s')
+    .option('--shard <I/N>', 'job-array task I of N: run only members with index = I mod N into the shared --out; no aggregation')
     .option('--json', 'print one JSON event per line instead of the progress bar')
     .action(async (o: InvertOptionValues) => {
       await invertCommand(o);
@@ -87,27 +96,50 @@ function explicitOptions(o: InvertOptionValues): Partial<InvertConfig> {
   return out;
 }
 
+/** Option combinations that cannot work, found before connecting to anything or writing anything. */
+function checkSpreading(o: InvertOptionValues, given: Partial<InvertConfig>): void {
+  if (o.queue === undefined) return;
+  if (o.shard !== undefined) throw new Error('--shard and --queue are two ways to spread a run over machines: use one');
+  if (given.workers !== undefined || given.devices !== undefined) {
+    throw new Error('--workers and --devices size a local pool; with --queue give them to each `ldinv worker`');
+  }
+  if (given.batch !== undefined && given.batch !== 1) throw new Error(`--batch: with --queue every member is its own job, got --batch ${given.batch}`);
+}
+
 export function prepareFromOptions(o: InvertOptionValues): PreparedRun {
   const given = explicitOptions(o);
+  checkSpreading(o, given);
+  const shard = o.shard === undefined ? null : parseShard(o.shard);
   if (o.resume !== undefined && o.resume !== false) {
     const dir = typeof o.resume === 'string' ? o.resume : o.out;
     if (!dir) throw new Error('--resume needs the run directory: --resume runs/NAME (or --out runs/NAME --resume)');
     if (typeof o.resume === 'string' && o.out !== undefined && o.out !== o.resume) {
       throw new Error(`--resume ${o.resume} and --out ${o.out} name different runs`);
     }
-    return prepareResume(dir, given);
+    return prepareResume(dir, given, shard);
   }
   if (!o.out) throw new Error('--out <dir> is required (the run directory to create)');
   if (!given.case) throw new Error('--case <dir> is required');
   const members = given.members ?? INVERT_DEFAULTS.members;
   const workers = given.workers ?? INVERT_DEFAULTS.workers;
-  const batch = given.batch ?? autoBatch(members, workers * (given.devices?.length ?? 1));
-  return prepareNewRun(o.out, { ...INVERT_DEFAULTS, ...given, batch, case: given.case });
+  const batch = given.batch ?? (o.queue ? 1 : autoBatch(members, workers * (given.devices?.length ?? 1)));
+  const config = { ...INVERT_DEFAULTS, ...given, batch, case: given.case };
+  return shard ? prepareShard(o.out, config, shard) : prepareNewRun(o.out, config);
 }
 
-/** Runs (or resumes) and aggregates; resolves with the report path. */
+/** Runs (or resumes) and aggregates; resolves with the report path (a shard: with its run directory). */
 export async function invertCommand(o: InvertOptionValues, out: NodeJS.WriteStream = process.stdout): Promise<string> {
-  const run = prepareFromOptions(o);
+  checkSpreading(o, explicitOptions(o));
+  // Redis first: an unreachable queue or a wrong password fails before a run directory exists.
+  const queue = o.queue === undefined ? undefined : await QueueLink.open({ connection: redisOptions(o.queue), shownUrl: redactUrl(o.queue) });
+  try {
+    return await invertPrepared(prepareFromOptions(o), o, out, queue);
+  } finally {
+    await queue?.close();
+  }
+}
+
+async function invertPrepared(run: PreparedRun, o: InvertOptionValues, out: NodeJS.WriteStream, queue: QueueLink | undefined): Promise<string> {
   const mode = viewMode(o.json ?? false, out);
   const view = createProgressView(mode, run.manifest.config.iters, out);
   const ctrl = new AbortController();
@@ -122,7 +154,7 @@ export async function invertCommand(o: InvertOptionValues, out: NodeJS.WriteStre
   process.on('SIGTERM', onSignal);
   let outcome;
   try {
-    outcome = await executeRun(run, { listeners: [view.listener], signal: ctrl.signal });
+    outcome = await executeRun(run, { listeners: [view.listener], signal: ctrl.signal, queue });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -131,9 +163,17 @@ export async function invertCommand(o: InvertOptionValues, out: NodeJS.WriteStre
   const dir = run.store.paths.dir;
   if (outcome.status === 'interrupted') {
     const { done, members } = run.manifest.counts;
-    throw new ExitError(`interrupted: ${done} of ${members} members on disk; resume with: ldinv invert --resume ${dir}`, 130);
+    const again = `ldinv invert --resume ${dir}${run.shard ? ` --shard ${shardLabel(run.shard)}` : ''}`;
+    throw new ExitError(`interrupted: ${done} of ${members} members on disk; resume with: ${again}`, 130);
   }
-  if (outcome.status !== 'complete') throw new Error(`${run.store.paths.runJson}: run ended ${outcome.status} (${run.manifest.reason ?? ''})`);
+  const where = run.shard ? `${run.store.journalPath}: shard ${shardLabel(run.shard)}` : run.store.paths.runJson;
+  if (outcome.status !== 'complete') throw new Error(`${where}: run ended ${outcome.status} (${run.manifest.reason ?? ''})`);
+  if (run.shard) {
+    // Other shards may still be running: aggregating here would write shared files from several shards.
+    const line = { type: 'shard-end', shard: shardLabel(run.shard), run: dir, done: run.manifest.counts.done, failed: run.manifest.counts.failed };
+    out.write(mode === 'json' ? `${JSON.stringify(line)}\n` : `shard ${line.shard} complete: ${line.done} done, ${line.failed} failed; when all shards are, run: ldinv aggregate ${dir}\n`);
+    return dir;
+  }
   const agg = aggregateRun(dir);
   if (agg.result.included.length === 0) {
     const first = agg.result.failed[0]?.error ?? `every member's chi2/M is above --max-misfit ${run.manifest.config.maxMisfit}`;
