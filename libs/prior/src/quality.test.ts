@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { fieldStatistics, meanRelativeL2, misclassifiedFraction, phasesOf } from './quality.ts';
+
+describe('quality figures', () => {
+  it('correlation at lags of a checkerboard alternates between -1 and +1', () => {
+    const n = 8;
+    const f = Float32Array.from({ length: n * n }, (_, k) => ((k % n) + Math.floor(k / n)) % 2 === 0 ? 1 : -1);
+    const s = fieldStatistics(f, n, n, undefined, [1, 2, 3]);
+    expect(s.mean).toBeCloseTo(0, 12);
+    expect(s.variance).toBeCloseTo(1, 12);
+    expect(s.correlation).toEqual({ '1': -1, '2': 1, '3': -1 });
+  });
+
+  it('averages the x and y directions: rows alternating in y give c(1) = (1 − 1)/2', () => {
+    const f = Float32Array.from({ length: 16 }, (_, k) => (Math.floor(k / 4) % 2 === 0 ? 1 : -1));
+    expect(fieldStatistics(f, 4, 4, undefined, [1]).correlation['1']).toBeCloseTo(0, 12);
+  });
+
+  it('phase figures of a two-phase field with a few off-phase cells', () => {
+    const lo = 0;
+    const hi = Math.log(10);
+    const f = new Float32Array(100).fill(lo);
+    f.fill(hi, 0, 30);
+    f[50] = 1; // neither phase, below the midpoint
+    f[51] = 2.25; // within 0.1 of hi
+    expect(phasesOf(f)).toEqual([lo, Math.fround(hi)]);
+    const s = fieldStatistics(f, 10, 10, [lo, hi], [1]);
+    expect(s.volumeFraction).toBeCloseTo(0.31, 12);
+    expect(s.nearPhase).toBeCloseTo(0.99, 12);
+    const truth = new Float32Array(100).fill(lo).fill(hi, 0, 30);
+    expect(misclassifiedFraction(f, truth, [lo, hi])).toBeCloseTo(0.01, 12);
+  });
+
+  it('relative L2 is averaged per field', () => {
+    const b = Float32Array.from([1, 1, 1, 1, 2, 2, 2, 2]);
+    const a = Float32Array.from([1.1, 1.1, 1.1, 1.1, 2, 2, 2, 2]);
+    expect(meanRelativeL2(a, b, 4)).toBeCloseTo(0.05, 6);
+  });
+});

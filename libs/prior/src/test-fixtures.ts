@@ -1,0 +1,62 @@
+// Small configurations and in-test fields shared by this lib's tests (prior may not
+// import @ldinv/fields, so the fields here are plain sinusoid sums).
+import { Denoiser, type DenoiserConfig } from './denoiser.ts';
+import type { PriorManifest } from './manifest.ts';
+import { LatentPrior } from './prior.ts';
+import { DEFAULT_SCHEDULE } from './scheduler.ts';
+import { Vae, type VaeConfig } from './vae.ts';
+
+export const TINY_VAE: VaeConfig = { shuffle: 2, channels: [8, 16], encoderBlocks: 1, decoderBlocks: 1, latentChannels: 2, groups: 4 };
+export const TINY_DENOISER: DenoiserConfig = { channels: [8, 16], blocks: 1, groups: 4, timeDim: 16 };
+
+/** n smooth fields [n, ny, nx]: sums of three random low-frequency sinusoids, seeded. */
+export function sinusoidFields(n: number, ny: number, nx: number, seed = 1): Float32Array {
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const out = new Float32Array(n * ny * nx);
+  for (let f = 0; f < n; f++) {
+    for (let k = 0; k < 3; k++) {
+      const kx = 1 + Math.floor(3 * rand());
+      const ky = 1 + Math.floor(3 * rand());
+      const phase = 2 * Math.PI * rand();
+      const amp = 0.5 + rand();
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          out[f * ny * nx + j * nx + i] += amp * Math.sin((2 * Math.PI * (kx * (i + 0.5))) / nx + (2 * Math.PI * (ky * (j + 0.5))) / ny + phase);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A manifest for the tiny networks on a 16 x 16 grid (weights untrained). */
+export function tinyManifest(grid = 16): PriorManifest {
+  return {
+    format: 'ldinv-prior',
+    version: 1,
+    name: 'tiny',
+    fieldKind: 'gaussian',
+    grid: { nx: grid, ny: grid },
+    latentShape: [grid / 4, grid / 4, TINY_VAE.latentChannels],
+    standardise: { mean: 0.5, std: 2 },
+    latentScale: 1.5,
+    schedule: { ...DEFAULT_SCHEDULE, T: 100 },
+    vae: TINY_VAE,
+    denoiser: TINY_DENOISER,
+    dataset: {},
+    training: {},
+    quality: {},
+  };
+}
+
+/** An untrained prior with the tiny networks on a grid x grid field (latent grid/4). */
+export function tinyPrior(seed = 1, grid = 16): LatentPrior {
+  const m = tinyManifest(grid);
+  const vae = new Vae(m.vae, seed).build(grid, grid);
+  const den = new Denoiser(TINY_DENOISER, TINY_VAE.latentChannels, seed + 1).build(grid / 4, grid / 4);
+  return new LatentPrior(m, vae, den);
+}
