@@ -16,14 +16,17 @@ export function reconstruct(prior: LatentPrior, data: Float32Array, chunk = 50):
   return out;
 }
 
-/** n decoded DDIM samples (ln K), drawn in chunks with seeds seed, seed + 1, ... */
-export function sampleFields(prior: LatentPrior, n: number, steps: number, seed = 1000, chunk = 50): Float32Array {
+/**
+ * n decoded DDIM samples (ln K), drawn in chunks of `chunk` with seeds seed, seed + 1, ...
+ * (so memory stays bounded; the first chunk equals prior.sample({count: chunk, seed})).
+ */
+export function sampleFields(prior: LatentPrior, n: number, steps: number, seed = 1000, chunk = 50, eta = 0): Float32Array {
   const { nx, ny } = prior.manifest.grid;
   const cells = nx * ny;
   const out = new Float32Array(n * cells);
   for (let k = 0; k * chunk < n; k++) {
     const m = Math.min(chunk, n - k * chunk);
-    const y = tf.tidy(() => prior.decode(prior.sample({ count: m, steps, seed: seed + k })));
+    const y = tf.tidy(() => prior.decode(prior.sample({ count: m, steps, seed: seed + k, eta })));
     out.set(y.dataSync(), k * chunk * cells);
     y.dispose();
   }

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeNpy } from '@ldinv/fields';
-import { loadPrior } from '@ldinv/prior';
-import { initBackend, parseBackendChoice, tf } from '@ldinv/tensor';
+import { loadPrior, sampleFields } from '@ldinv/prior';
+import { initBackend, parseBackendChoice } from '@ldinv/tensor';
 import { renderMosaic } from '../../figures/mosaic.ts';
 import { numberOption } from '../field-options.ts';
 
@@ -25,7 +25,7 @@ export function registerSample(program: Command): void {
     .requiredOption('--prior <name|dir>', 'shipped prior name (gaussian-64, bimaterial-64) or prior directory')
     .option('--count <n>', 'number of samples', '16')
     .option('--steps <n>', 'DDIM steps', '50')
-    .option('--seed <s>', 'seed of the initial noise', '0')
+    .option('--seed <s>', 'seed of the initial noise (samples 64k.. use seed + k)', '0')
     .option('--eta <x>', 'DDIM η: 0 deterministic, 1 DDPM-like', '0')
     .requiredOption('--out <dir>', 'output directory')
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu', 'auto')
@@ -42,9 +42,8 @@ async function sample(o: SampleOptionValues): Promise<void> {
   try {
     const { nx, ny } = prior.manifest.grid;
     const t0 = performance.now();
-    const logK = tf.tidy(() => prior.decode(prior.sample({ count, steps, seed, eta })));
-    const data = logK.dataSync() as Float32Array;
-    logK.dispose();
+    // Chunks of 64 bound the memory; chunk k is drawn with seed + k.
+    const data = sampleFields(prior, count, steps, seed, 64, eta);
     const seconds = (performance.now() - t0) / 1000;
     mkdirSync(o.out, { recursive: true });
     const cells = nx * ny;
