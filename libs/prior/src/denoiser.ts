@@ -1,6 +1,7 @@
 import { tf } from '@ldinv/tensor';
 import { conv, dense, groupNorm, resBlock, silu, timestepEmbedding, upsample2 } from './layers.ts';
 import { ParamStore, Scope } from './params.ts';
+import { DEFAULT_SCHEDULE, Scheduler, type ScheduleSpec } from './scheduler.ts';
 
 /** Architecture of the latent denoiser (a small DDPM UNet). */
 export interface DenoiserConfig {
@@ -12,6 +13,13 @@ export interface DenoiserConfig {
   groups: number;
   /** Width of the time embedding MLP. */
   timeDim: number;
+  /**
+   * ε_θ(z, t) = √(1 − ᾱ_t) z + UNet(z, t): the skip is the exact ε of unit-variance white
+   * Gaussian latents (E[ε | z_t] for z0 ~ N(0, I)), so the network learns only how the
+   * (whitened) latents differ from white noise, instead of first having to learn to pass
+   * z_t through at high noise, where an undertrained ε-predictor makes samples too spread.
+   */
+  gaussianSkip?: boolean;
 }
 
 export const DEFAULT_DENOISER_CONFIG: DenoiserConfig = { channels: [64, 96], blocks: 1, groups: 8, timeDim: 128 };
@@ -28,14 +36,18 @@ export function denoiserFactor(cfg: DenoiserConfig): number {
  */
 export class Denoiser {
   readonly store: ParamStore;
+  /** √(1 − ᾱ_t), t = 0..T−1, for the Gaussian skip. */
+  private readonly skip: Float32Array | null;
 
   constructor(
     readonly config: DenoiserConfig,
     readonly latentChannels: number,
     seed = 2,
     store?: ParamStore,
+    schedule: Partial<ScheduleSpec> = DEFAULT_SCHEDULE,
   ) {
     this.store = store ?? new ParamStore(seed, 'denoiser weights');
+    this.skip = config.gaussianSkip ? Float32Array.from(new Scheduler(schedule).alphasCumprod, (ab) => Math.sqrt(1 - ab)) : null;
   }
 
   predict(zt: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor4D {
@@ -66,7 +78,10 @@ export class Denoiser {
       if (level > 0) h = conv(s.child(`up${level}`), upsample2(h), cfg.channels[level - 1]);
     }
     h = silu(groupNorm(s.child('outnorm'), h, cfg.groups));
-    return conv(s.child('out'), h, this.latentChannels);
+    const out = conv(s.child('out'), h, this.latentChannels);
+    if (!this.skip) return out;
+    const coef = tf.reshape(tf.gather(tf.tensor1d(this.skip), tf.cast(t, 'int32')), [-1, 1, 1, 1]);
+    return tf.add(tf.mul(coef, zt), out);
   }
 
   /** Creates every weight by running the network once on zeros. */

@@ -36,8 +36,10 @@ export interface PriorManifest {
   latentShape: [number, number, number];
   /** Y_std = (ln K − mean)/std. */
   standardise: { mean: number; std: number };
-  /** z = latentScale · encoder mean, so that z has unit variance over the training set. */
+  /** z = latentScale · encoder mean, so that z has unit variance over the training set (1 when whitened). */
   latentScale: number;
+  /** 'dct': z is the whitened encoder mean (latent-whitening.ts; its tensors are in weights.bin). */
+  latentWhitening?: 'dct' | 'none';
   schedule: ScheduleSpec;
   vae: VaeConfig;
   /** null until the diffusion stage has been trained. */
@@ -79,6 +81,9 @@ export function validateManifest(json: unknown, path = 'manifest.json'): PriorMa
   }
   const vae = m.vae as Record<string, unknown> | undefined;
   if (!vae || !Array.isArray(vae.channels) || !Number.isInteger(vae.latentChannels)) fail(path, 'vae', 'a VAE architecture', m.vae);
+  if (m.latentWhitening !== undefined && m.latentWhitening !== 'dct' && m.latentWhitening !== 'none') {
+    fail(path, 'latentWhitening', '"dct" or "none"', m.latentWhitening);
+  }
   if (m.denoiser !== null && (typeof m.denoiser !== 'object' || !Array.isArray((m.denoiser as Record<string, unknown>).channels))) {
     fail(path, 'denoiser', 'a denoiser architecture or null', m.denoiser);
   }

@@ -25,6 +25,15 @@ describe('networks', () => {
     vae.dispose();
   });
 
+  it('the two-phase head keeps decoded values within the phases (plus a 1 % margin)', () => {
+    const vae = new Vae({ ...TINY_VAE, outputRange: [-1, 2] }, 1).build(16, 16);
+    const y = vae.decode(tf.mul(tf.randomNormal([4, 4, 4, 2], 0, 1, 'float32', 5), 50) as tf.Tensor4D);
+    expect(tf.min(y).dataSync()[0]).toBeGreaterThanOrEqual(-1.03);
+    expect(tf.max(y).dataSync()[0]).toBeLessThanOrEqual(2.03);
+    expect(tf.max(y).dataSync()[0] - tf.min(y).dataSync()[0]).toBeGreaterThan(2);
+    vae.dispose();
+  });
+
   it('a tiny VAE overfits 8 fields: validation loss falls 10x', async () => {
     const data = sinusoidFields(8, 16, 16, 1);
     const vae = new Vae(TINY_VAE, 1).build(16, 16);

@@ -22,21 +22,21 @@ export interface PriorPreset {
 export const PRIOR_PRESETS: Record<string, PriorPreset> = {
   'gaussian-64': {
     vae: { shuffle: 2, channels: [24, 48], encoderBlocks: 1, decoderBlocks: 1, latentChannels: 8, groups: 8 },
-    vaeStage: { epochs: 6, batch: 32, lr: 2e-3, warmup: 100, lrFloor: 0.05, emaDecay: 0, seed: 1, klWeight: 1e-4 },
-    denoiser: { channels: [32, 64, 64], blocks: 1, groups: 8, timeDim: 128 },
-    diffusionStage: { epochs: 8, batch: 32, lr: 1e-3, warmup: 100, lrFloor: 0.05, emaDecay: 0.995, seed: 2 },
+    vaeStage: { epochs: 4, batch: 8, lr: 4e-3, warmup: 200, lrFloor: 0.05, emaDecay: 0, seed: 1, klWeight: 1e-4 },
+    denoiser: { channels: [32, 64, 64], blocks: 1, groups: 8, timeDim: 128, gaussianSkip: true },
+    diffusionStage: { epochs: 8, batch: 16, lr: 2e-3, warmup: 200, lrFloor: 0.05, emaDecay: 0.995, seed: 2 },
   },
   'bimaterial-64': {
-    vae: { shuffle: 2, channels: [32, 64], encoderBlocks: 1, decoderBlocks: 1, latentChannels: 4, groups: 8 },
-    vaeStage: { epochs: 5, batch: 32, lr: 2e-3, warmup: 100, lrFloor: 0.05, emaDecay: 0, seed: 1, klWeight: 1e-4 },
-    denoiser: { channels: [32, 64, 64], blocks: 1, groups: 8, timeDim: 128 },
-    diffusionStage: { epochs: 8, batch: 32, lr: 1e-3, warmup: 100, lrFloor: 0.05, emaDecay: 0.995, seed: 2 },
+    vae: { shuffle: 2, channels: [24, 48], encoderBlocks: 1, decoderBlocks: 1, latentChannels: 4, groups: 8 },
+    vaeStage: { epochs: 3, batch: 8, lr: 4e-3, warmup: 200, lrFloor: 0.05, emaDecay: 0, seed: 1, klWeight: 1e-4 },
+    denoiser: { channels: [32, 64, 64], blocks: 1, groups: 8, timeDim: 128, gaussianSkip: true },
+    diffusionStage: { epochs: 10, batch: 16, lr: 2e-3, warmup: 200, lrFloor: 0.05, emaDecay: 0.995, seed: 2 },
   },
   /** Seconds-long smoke runs (tests, CI): tiny networks, one epoch each. */
   tiny: {
     vae: { shuffle: 2, channels: [8, 16], encoderBlocks: 1, decoderBlocks: 1, latentChannels: 2, groups: 4 },
     vaeStage: { epochs: 1, batch: 8, lr: 3e-3, warmup: 2, lrFloor: 0.1, emaDecay: 0, seed: 1, klWeight: 1e-3 },
-    denoiser: { channels: [8, 16], blocks: 1, groups: 4, timeDim: 16 },
+    denoiser: { channels: [8, 16], blocks: 1, groups: 4, timeDim: 16, gaussianSkip: true },
     diffusionStage: { epochs: 1, batch: 8, lr: 3e-3, warmup: 2, lrFloor: 0.1, emaDecay: 0.9, seed: 2 },
   },
 };

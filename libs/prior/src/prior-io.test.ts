@@ -22,9 +22,9 @@ describe('prior save and load', () => {
     return dir;
   }
 
-  it('round trip gives identical decode, encode, denoise and samples', async () => {
-    const prior = tinyPrior(7);
-    const dir = join(root, 'roundtrip');
+  it.each([false, true])('round trip gives identical decode, encode, denoise and samples (whitened: %s)', async (whiten) => {
+    const prior = tinyPrior(7, 16, whiten);
+    const dir = join(root, `roundtrip-${whiten}`);
     await savePrior(dir, prior);
     const back = await loadPrior(dir);
     expect(back.manifest).toEqual(prior.manifest);
@@ -50,6 +50,15 @@ describe('prior save and load', () => {
     m.latentShape = [8, 8, 3];
     writeFileSync(path, JSON.stringify(m));
     await expect(loadPrior(dir)).rejects.toThrow(`${path}: latentShape [8,8,3] disagrees with the VAE, which gives [4,4,3] for a 16x16 grid`);
+  });
+
+  it('rejects a whitened manifest whose weights lack the whitening', async () => {
+    const dir = await saved('nowhite');
+    const path = join(dir, 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8'));
+    m.latentWhitening = 'dct';
+    writeFileSync(path, JSON.stringify(m));
+    await expect(loadPrior(dir)).rejects.toThrow(`${join(dir, 'model.json')}: weight latent/mean must have 32 values for latentShape [4,4,2], got none`);
   });
 
   it('rejects a manifest without a denoiser when the weights have one', async () => {

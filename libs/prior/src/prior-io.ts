@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { tf } from '@ldinv/tensor';
 import { Denoiser } from './denoiser.ts';
 import { type PriorManifest, validateManifest } from './manifest.ts';
+import { LatentWhitening } from './latent-whitening.ts';
 import { ParamStore } from './params.ts';
 import { LatentPrior } from './prior.ts';
 import { Vae, vaeLatentShape } from './vae.ts';
@@ -25,6 +26,7 @@ export async function savePrior(dir: string, prior: LatentPrior): Promise<void> 
   mkdirSync(dir, { recursive: true });
   const tensors = new Map<string, tf.Tensor>([...prior.vae.store.vars]);
   if (prior.denoiser) for (const [name, v] of prior.denoiser.store.vars) tensors.set(name, v);
+  if (prior.whitening) for (const [name, t] of prior.whitening.tensors()) tensors.set(name, t);
   await saveTensors(directoryHandler(dir), tensors, 'ldinv-prior-weights');
   writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(prior.manifest, null, 2)}\n`);
 }
@@ -56,16 +58,32 @@ export async function loadPrior(dirOrName: string): Promise<LatentPrior> {
   const source = join(dir, 'model.json');
   const vaeStore = new ParamStore(0, source);
   const denStore = new ParamStore(0, source);
+  const latent = new Map<string, Float32Array>();
   for (const [name, t] of weights) {
-    if (name.startsWith('vae/')) vaeStore.load(new Map([[name, t]]));
+    if (name.startsWith('latent/') && manifest.latentWhitening === 'dct') latent.set(name, t.dataSync() as Float32Array);
+    else if (name.startsWith('vae/')) vaeStore.load(new Map([[name, t]]));
     else if (name.startsWith('denoiser/') && manifest.denoiser) denStore.load(new Map([[name, t]]));
     else throw new Error(`${source}: weight ${name} is not part of the networks described by manifest.json`);
     t.dispose();
   }
   vaeStore.frozen = true;
   denStore.frozen = true;
+  let whitening: LatentWhitening | null = null;
+  if (manifest.latentWhitening === 'dct') {
+    const [h, w, c] = manifest.latentShape;
+    const want: Record<string, number> = { 'latent/mean': h * w * c, 'latent/whiten': h * w * c * c, 'latent/colour': h * w * c * c };
+    for (const [name, size] of Object.entries(want)) {
+      const got = latent.get(name)?.length;
+      if (got !== size) throw new Error(`${source}: weight ${name} must have ${size} values for latentShape [${manifest.latentShape}], got ${got ?? 'none'}`);
+    }
+    whitening = new LatentWhitening(manifest.latentShape, {
+      mean: latent.get('latent/mean') as Float32Array,
+      whiten: latent.get('latent/whiten') as Float32Array,
+      colour: latent.get('latent/colour') as Float32Array,
+    });
+  }
   const vae = new Vae(manifest.vae, 0, vaeStore);
-  const denoiser = manifest.denoiser ? new Denoiser(manifest.denoiser, manifest.latentShape[2], 0, denStore) : null;
+  const denoiser = manifest.denoiser ? new Denoiser(manifest.denoiser, manifest.latentShape[2], 0, denStore, manifest.schedule) : null;
   try {
     vae.build(ny, nx);
     denoiser?.build(manifest.latentShape[0], manifest.latentShape[1]);
@@ -78,5 +96,5 @@ export async function loadPrior(dirOrName: string): Promise<LatentPrior> {
     denStore.dispose();
     throw err;
   }
-  return new LatentPrior(manifest, vae, denoiser);
+  return new LatentPrior(manifest, vae, denoiser, whitening);
 }

@@ -1,5 +1,6 @@
 import { tf } from '@ldinv/tensor';
 import type { Denoiser } from './denoiser.ts';
+import type { LatentWhitening } from './latent-whitening.ts';
 import type { PriorManifest } from './manifest.ts';
 import { hashSeed } from './params.ts';
 import { ddimSample, type EpsPredictor } from './samplers.ts';
@@ -34,7 +35,11 @@ export interface Prior {
   dispose(): void;
 }
 
-/** LD-DIM prior: a VAE for ln K and a latent ε-denoiser, glued by the manifest's scales. */
+/**
+ * LD-DIM prior: a VAE for ln K and a latent ε-denoiser, glued by the manifest's scales.
+ * The prior's latent z is the VAE's posterior mean u either whitened (manifest
+ * latentWhitening 'dct', see latent-whitening.ts) or scaled, z = latentScale · u.
+ */
 export class LatentPrior implements Prior {
   readonly scheduler: Scheduler;
 
@@ -42,18 +47,32 @@ export class LatentPrior implements Prior {
     readonly manifest: PriorManifest,
     readonly vae: Vae,
     readonly denoiser: Denoiser | null,
+    readonly whitening: LatentWhitening | null = null,
   ) {
     this.scheduler = new Scheduler(manifest.schedule);
+    if ((manifest.latentWhitening === 'dct') !== (whitening !== null)) {
+      throw new Error(`prior ${manifest.name}: manifest latentWhitening is ${manifest.latentWhitening ?? 'none'} but a whitening was${whitening ? '' : ' not'} given`);
+    }
+  }
+
+  /** VAE latent u -> prior latent z. */
+  toPriorLatent(u: tf.Tensor4D): tf.Tensor4D {
+    return this.whitening ? this.whitening.apply(u) : tf.mul(u, this.manifest.latentScale);
+  }
+
+  /** Prior latent z -> VAE latent u. */
+  toVaeLatent(z: tf.Tensor4D): tf.Tensor4D {
+    return this.whitening ? this.whitening.invert(z) : tf.div(z, this.manifest.latentScale);
   }
 
   decode(z: tf.Tensor4D): tf.Tensor3D {
     const { mean, std } = this.manifest.standardise;
-    return tf.tidy(() => tf.add(tf.mul(this.vae.decode(tf.div(z, this.manifest.latentScale)), std), mean));
+    return tf.tidy(() => tf.add(tf.mul(this.vae.decode(this.toVaeLatent(z)), std), mean));
   }
 
   encode(logK: tf.Tensor3D): tf.Tensor4D {
     const { mean, std } = this.manifest.standardise;
-    return tf.tidy(() => tf.mul(this.vae.encode(tf.div(tf.sub(logK, mean), std)).mean, this.manifest.latentScale));
+    return tf.tidy(() => this.toPriorLatent(this.vae.encode(tf.div(tf.sub(logK, mean), std)).mean));
   }
 
   denoise(zt: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor4D {
@@ -92,5 +111,6 @@ export class LatentPrior implements Prior {
   dispose(): void {
     this.vae.dispose();
     this.denoiser?.dispose();
+    this.whitening?.dispose();
   }
 }

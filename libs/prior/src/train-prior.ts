@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { tf } from '@ldinv/tensor';
 import { DEFAULT_DENOISER_CONFIG, Denoiser, type DenoiserConfig } from './denoiser.ts';
+import { fitWhitening, LatentWhitening } from './latent-whitening.ts';
 import type { FieldKind, PriorManifest, StageRecord } from './manifest.ts';
 import { LatentPrior } from './prior.ts';
 import { loadPrior, readManifest, savePrior } from './prior-io.ts';
@@ -47,6 +48,8 @@ export interface TrainPriorOptions {
   resume?: boolean;
   /** Seconds between checkpoints (default 300). */
   checkpointEverySec?: number;
+  /** Whiten the latents (default true; see latent-whitening.ts) instead of only scaling them. */
+  whiten?: boolean;
   /** Samples and DDIM steps for the quality figures (false: skip them). */
   quality?: { samples: number; steps: number } | false;
   /** Name of the tfjs backend, recorded in the manifest. */
@@ -98,6 +101,22 @@ function dropStageRecords(path: string, stage: string): void {
   writeFileSync(path, kept.map((l) => `${l}\n`).join(''));
 }
 
+/** Prior latents z of ln K fields, in chunks. */
+function encodeLatents(prior: LatentPrior, logK: Float32Array, chunk = 100): Float32Array {
+  const { nx, ny } = prior.manifest.grid;
+  const cells = nx * ny;
+  const n = logK.length / cells;
+  const size = prior.manifest.latentShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n * size);
+  for (let i0 = 0; i0 < n; i0 += chunk) {
+    const m = Math.min(chunk, n - i0);
+    const z = tf.tidy(() => prior.encode(tf.tensor3d(logK.subarray(i0 * cells, (i0 + m) * cells), [m, ny, nx])));
+    out.set(z.dataSync(), i0 * size);
+    z.dispose();
+  }
+  return out;
+}
+
 function stageRecord(r: LoopResult, s: LoopSettings, weights: number, backend: string, extra: Record<string, unknown> = {}): StageRecord {
   return {
     epochs: s.epochs,
@@ -137,9 +156,14 @@ export async function trainPrior(opts: TrainPriorOptions): Promise<PriorManifest
   const loop = { resume: opts.resume, checkpointEverySec: opts.checkpointEverySec, onProgress: opts.onProgress, onEpoch };
 
   if (opts.stage === 'vae' || opts.stage === 'all') {
-    const vaeCfg = { ...DEFAULT_VAE_CONFIG, ...opts.vae };
     const settings = { ...DEFAULT_VAE_STAGE, ...opts.vaeStage };
     const standardise = meanStd(trainRaw);
+    const phases = opts.fieldKind === 'bimaterial' ? phasesOf(trainRaw) : undefined;
+    const vaeCfg: VaeConfig = { ...DEFAULT_VAE_CONFIG, ...opts.vae };
+    // A bimaterial decoder ends in the two-phase head unless told otherwise (outputRange: null).
+    if (phases && vaeCfg.outputRange === undefined) {
+      vaeCfg.outputRange = [(phases[0] - standardise.mean) / standardise.std, (phases[1] - standardise.mean) / standardise.std];
+    }
     const std = (d: Float32Array) => d.map((v) => (v - standardise.mean) / standardise.std);
     const trainStd = std(trainRaw);
     const vae = new Vae(vaeCfg, settings.seed);
@@ -154,25 +178,28 @@ export async function trainPrior(opts: TrainPriorOptions): Promise<PriorManifest
       checkpoint: join(opts.out, 'checkpoint-vae.bin'),
     });
     const means = encodeMeans(vae, trainStd, ny, nx);
-    const latentScale = 1 / meanStd(means).std;
+    const latentShape = vaeLatentShape(vaeCfg, ny, nx);
+    const whitening = opts.whiten === false ? null : new LatentWhitening(latentShape, fitWhitening(means, ...latentShape));
+    const latentScale = whitening ? 1 : 1 / meanStd(means).std;
     const manifest: PriorManifest = {
       format: 'ldinv-prior',
       version: 1,
       name: opts.name,
       fieldKind: opts.fieldKind,
       grid: { nx, ny },
-      latentShape: vaeLatentShape(vaeCfg, ny, nx),
+      latentShape,
       standardise,
       latentScale,
+      latentWhitening: whitening ? 'dct' : 'none',
       schedule: { ...DEFAULT_SCHEDULE, ...opts.schedule },
       vae: vaeCfg,
       denoiser: null,
-      ...(opts.fieldKind === 'bimaterial' ? { phases: phasesOf(trainRaw) } : {}),
+      ...(phases ? { phases } : {}),
       dataset: { ...opts.dataset, trainCount: opts.train.count, heldOutCount: opts.holdout.count },
       training: { vae: stageRecord(result, settings, vae.store.size(), opts.backend, { klWeight: settings.klWeight }) },
       quality: {},
     };
-    const prior = new LatentPrior(manifest, vae, null);
+    const prior = new LatentPrior(manifest, vae, null, whitening);
     if (opts.quality !== false) manifest.quality = measureQuality(prior, trainRaw, holdRaw, false);
     await savePrior(opts.out, prior);
     log(`vae: saved ${opts.out} (${JSON.stringify(manifest.quality)})`);
@@ -185,11 +212,9 @@ export async function trainPrior(opts: TrainPriorOptions): Promise<PriorManifest
     const m = base.manifest;
     const denCfg = { ...DEFAULT_DENOISER_CONFIG, ...opts.denoiser };
     const settings = { ...DEFAULT_DIFFUSION_STAGE, ...opts.diffusionStage };
-    const { mean, std } = m.standardise;
-    const scaled = (d: Float32Array) => encodeMeans(base.vae, d.map((v) => (v - mean) / std), ny, nx).map((v) => v * m.latentScale);
-    const zTrain = scaled(trainRaw);
-    const zHold = scaled(holdRaw);
-    const denoiser = new Denoiser(denCfg, m.latentShape[2], settings.seed);
+    const zTrain = encodeLatents(base, trainRaw);
+    const zHold = encodeLatents(base, holdRaw);
+    const denoiser = new Denoiser(denCfg, m.latentShape[2], settings.seed, undefined, m.schedule);
     const scheduler = new Scheduler(m.schedule);
     if (!opts.resume) dropStageRecords(ndjson, 'diffusion');
     log(`diffusion: ${opts.train.count} latents [${m.latentShape}], latent std ${meanStd(zTrain).std.toFixed(3)}`);
@@ -203,7 +228,7 @@ export async function trainPrior(opts: TrainPriorOptions): Promise<PriorManifest
       training: { ...m.training, diffusion: stageRecord(result, settings, denoiser.store.size(), opts.backend) },
     };
     base.denoiser?.dispose();
-    const prior = new LatentPrior(manifest, base.vae, denoiser);
+    const prior = new LatentPrior(manifest, base.vae, denoiser, base.whitening);
     const totals = [manifest.training.vae?.seconds ?? 0, manifest.training.diffusion?.seconds ?? 0];
     manifest.training.totalSeconds = totals[0] + totals[1];
     if (opts.quality !== false) {

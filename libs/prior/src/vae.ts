@@ -16,6 +16,13 @@ export interface VaeConfig {
   latentChannels: number;
   /** GroupNorm groups (reduced to a divisor of the channel count where needed). */
   groups: number;
+  /**
+   * Two-phase output head: the two (standardised) values of a bimaterial field. The
+   * decoder then ends in lo − m + (hi − lo + 2m)·sigmoid(·), m = 1 % of the gap, so cells
+   * away from interfaces saturate at a phase (reachable at finite input) instead of
+   * hovering between them. Absent or null: a linear output.
+   */
+  outputRange?: [number, number] | null;
 }
 
 /** Default architecture for 64 x 64 fields: latent [16, 16, c]. */
@@ -87,7 +94,11 @@ export class Vae {
       if (level > 0) h = conv(s.child(`up${level}`), upsample2(h), cfg.channels[level - 1]);
     }
     h = silu(groupNorm(s.child('outnorm'), h, cfg.groups));
-    return pixelShuffle(conv(s.child('out'), h, cfg.shuffle * cfg.shuffle), cfg.shuffle);
+    const out = pixelShuffle(conv(s.child('out'), h, cfg.shuffle * cfg.shuffle), cfg.shuffle);
+    if (!cfg.outputRange) return out;
+    const [lo, hi] = cfg.outputRange;
+    const margin = 0.01 * (hi - lo);
+    return tf.add(lo - margin, tf.mul(hi - lo + 2 * margin, tf.sigmoid(out)));
   }
 
   /** Creates every weight by running the network once on zeros. */
