@@ -1,10 +1,13 @@
 // Options of invert(): one interface, one defaults constant (STYLE.md 7). Every default carries its unit.
 import type { AdamOptions, LearningRateSchedule } from './adam.ts';
 
-export const INVERSION_METHODS = ['ldim', 'pixel', 'vae'] as const;
+export const INVERSION_METHODS = ['ldim', 'pixel', 'vae', 'pinn'] as const;
 export type InversionMethod = (typeof INVERSION_METHODS)[number];
 export const ENSEMBLE_MODES = ['multistart', 'rml'] as const;
 export type EnsembleMode = (typeof ENSEMBLE_MODES)[number];
+/** ldim unknowns: the latent z itself, or the initial noise z_T of the deterministic DDIM chain z_T -> z. */
+export const LATENT_PARAMS = ['latent', 'noise'] as const;
+export type LatentParam = (typeof LATENT_PARAMS)[number];
 
 /** A member of the batch: its index in the run and its seed (chosen by the caller, e.g. from the run seed). */
 export interface MemberSpec {
@@ -29,9 +32,12 @@ export interface InvertOptions {
   beta1: number;
   beta2: number;
   epsilon: number;
-  /** pixel: weight λ of the smoothness penalty ½∫|∇ln K|² dA against the misfit Φ = χ²/(2M). */
+  /**
+   * pixel: weight λ of the smoothness penalty ½∫|∇ln K|² dA against the misfit Φ = χ²/(2M);
+   * ldim refine: the same penalty on the correction Y − Y_L (so the refine adds no grid-scale noise).
+   */
   smoothness: number;
-  /** pixel: start value of ln K in every cell (ln of K in the case's units). */
+  /** pixel: start value of ln K in every cell; pinn: of the ln K network (ln of K in the case's units). */
   pixelInitLogK: number;
   /** pixel: standard deviation of white noise added to the start per member (ln K units); 0 = same start. */
   pixelInitStd: number;
@@ -41,8 +47,48 @@ export interface InvertOptions {
   tMin: number;
   /** ldim: largest diffusion time at the first iteration, as a fraction of T (annealed down to tMin). */
   tMax: number;
-  /** ldim: DDIM steps of the deterministic chain that turns each member's N(0, I) draw into its start. */
+  /**
+   * ldim: DDIM steps of the deterministic chain that turns each member's N(0, I) draw into its start;
+   * with param 'noise' also the chain that every iteration differentiates through.
+   */
   initSteps: number;
+  /** ldim: the unknown, z ('latent', diffusion regulariser) or z_T ('noise', ½|z_T|²/dim, z = DDIM chain of z_T). */
+  param: LatentParam;
+  /** ldim, vae: adapt λ every this many iterations (see adaptive-weight.ts); 0 = fixed λ. */
+  priorWeightWindow: number;
+  /** ldim, vae: λ ← λ/priorWeightDecay when χ²/M stalled above 1 + noiseTolerance over the window (> 1). */
+  priorWeightDecay: number;
+  /** ldim, vae: λ never goes below priorWeightFloor · priorWeight (fraction, in (0, 1]). */
+  priorWeightFloor: number;
+  /** ldim, vae: relative χ²/M improvement over a window below which the fit counts as stalled (dimensionless). */
+  priorWeightStall: number;
+  /** ldim: pixel-space refine iterations after the latent descent (refine.ts); 0 = no refine stage. */
+  refineIterations: number;
+  /** ldim refine: weight μ of the anchor ½|Y − Y_L|²/cells to the latent result Y_L, against Φ. */
+  refineAnchor: number;
+  /** ldim refine: initial Adam step, ln K units (the refine stage's schedule spans refineIterations). */
+  refineLearningRate: number;
+  /** pinn: units per hidden layer of the ln K and head networks. */
+  pinnWidth: number;
+  /** pinn: hidden tanh layers of each network. */
+  pinnDepth: number;
+  /** pinn: initial Adam step of the network weights (replaces learningRate, whose unit is ln K). */
+  pinnLearningRate: number;
+  /** pinn: weight λ_pde of the mean squared PDE residual r = ∇·(K∇h) + f + wells (units of 1/r²). */
+  pinnPdeWeight: number;
+  /** pinn: weight λ_bc of the mean squared Dirichlet misfit (1/head²) and no-flow ∂h/∂n (length²/head²). */
+  pinnBoundaryWeight: number;
+  /**
+   * pinn: weight of (mean ln K − pixelInitLogK)² (1/(ln K)²), applied only when no test has a source
+   * (flow setup, no wells): heads then do not change when K is scaled, so without it the level of the
+   * ln K network drifts freely; pixel keeps the level of its start the same way (its data gradient has
+   * no mean component). With sources the level is identifiable and the term is off.
+   */
+  pinnGaugeWeight: number;
+  /** pinn: standard deviation of the Gaussian that smooths each point well, in cells. */
+  pinnWellWidth: number;
+  /** pinn: cell centres drawn per iteration as PDE collocation points; >= cells = all, fixed. */
+  pinnCollocation: number;
   /** Stop at χ²/M ≤ 1 + noiseTolerance (dimensionless); null = never (noise-free studies). */
   noiseTolerance: number | null;
   /** Stop after this many iterations without a relative χ²/M improvement of stallTolerance; 0 = never. */
@@ -84,6 +130,46 @@ export const INVERT_DEFAULTS: InvertOptions = {
   tMax: 0.9,
   /** DDIM steps */
   initSteps: 20,
+  param: 'latent',
+  /** iterations: half the stall window, so λ can drop (twice) before the stall rule ends a member */
+  priorWeightWindow: 25,
+  /** dimensionless: three drops of 3 give the ~30x smaller λ with which the reference fitted dense data */
+  priorWeightDecay: 3,
+  /** fraction of priorWeight: at most 100x smaller */
+  priorWeightFloor: 0.01,
+  /** dimensionless: less than 5 % better χ²/M over a window counts as stalled */
+  priorWeightStall: 0.05,
+  /** iterations: each costs one factorisation, one forward and one adjoint solve per test (~pixel's) */
+  refineIterations: 100,
+  /**
+   * dimensionless: an rms correction of 0.5 in ln K costs μ·⅛, a quarter of Φ = ½ at the noise level,
+   * so a latent result that fits is left alone and one that does not may move by O(1) where the data ask
+   */
+  refineAnchor: 1,
+  /** ln K units: 100 cosine-decayed steps move a cell by at most ~1 */
+  refineLearningRate: 0.02,
+  /** units per layer */
+  pinnWidth: 32,
+  /** layers */
+  pinnDepth: 3,
+  /** weight units: Glorot-initialised weights are O(0.1–1); 1e-2 measured ~2x faster than 5e-3 on 16x16 */
+  pinnLearningRate: 1e-2,
+  /**
+   * 1/r²: a head error δh of wavelength ℓ costs (δh/σ)²/2 in Φ and λ (K δh/ℓ²)² in the PDE term, so λ ≈ 1
+   * balances them at σ ≈ 0.01, ℓ ≈ 0.1, K ≈ 1 (10 measured worse: ln K lags the heads)
+   */
+  pinnPdeWeight: 1,
+  /** 1/head²: boundary values are known exactly, so they weigh more than the O(1) PDE term */
+  pinnBoundaryWeight: 10,
+  /**
+   * 1/(ln K)²: r ∝ K, so the PDE term alone pulls the level of ln K down; 10 holds it within 0.05 of
+   * the start in 150 iterations on 16x16 (1 let it drift by 0.21)
+   */
+  pinnGaugeWeight: 10,
+  /** cells: a tanh MLP fits a 2-cell Gaussian in a few hundred steps, a 1-cell one not (measured on 16x16) */
+  pinnWellWidth: 2,
+  /** points: all cells up to 32x32; a quarter of a 64x64 grid, so 4 iterations see each cell once on average */
+  pinnCollocation: 1024,
   /** dimensionless: stop at χ²/M ≤ 1.1 (discrepancy principle with 10 % slack) */
   noiseTolerance: 0.1,
   /** iterations */
@@ -113,7 +199,19 @@ export function resolveInvertOptions(partial: Partial<InvertOptions>): InvertOpt
   for (const key of ['smoothness', 'pixelInitStd', 'stallTolerance', 'priorWeight'] as const) if (!(o[key] >= 0)) fail(key, '>= 0', o[key]);
   if (!(o.tMin > 0 && o.tMin <= o.tMax && o.tMax < 1)) fail('tMin, tMax', '0 < tMin <= tMax < 1', [o.tMin, o.tMax]);
   if (!Number.isInteger(o.initSteps) || o.initSteps < 1) fail('initSteps', 'an integer >= 1', o.initSteps);
+  if (!LATENT_PARAMS.includes(o.param)) fail('param', `one of ${LATENT_PARAMS.join(', ')}`, o.param);
+  for (const key of ['priorWeightWindow', 'refineIterations'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 0) fail(key, 'an integer >= 0', o[key]);
+  }
+  if (!(o.priorWeightDecay > 1)) fail('priorWeightDecay', '> 1', o.priorWeightDecay);
+  if (!(o.priorWeightFloor > 0 && o.priorWeightFloor <= 1)) fail('priorWeightFloor', 'in (0, 1]', o.priorWeightFloor);
+  if (!(o.priorWeightStall >= 0 && o.priorWeightStall < 1)) fail('priorWeightStall', 'in [0, 1)', o.priorWeightStall);
+  if (!(o.refineAnchor >= 0)) fail('refineAnchor', '>= 0', o.refineAnchor);
+  if (!(o.refineLearningRate > 0)) fail('refineLearningRate', '> 0', o.refineLearningRate);
   if (!Number.isFinite(o.pixelInitLogK)) fail('pixelInitLogK', 'finite', o.pixelInitLogK);
+  for (const key of ['pinnWidth', 'pinnDepth', 'pinnCollocation'] as const) if (!Number.isInteger(o[key]) || o[key] < 1) fail(key, 'an integer >= 1', o[key]);
+  for (const key of ['pinnLearningRate', 'pinnWellWidth'] as const) if (!(o[key] > 0)) fail(key, '> 0', o[key]);
+  for (const key of ['pinnPdeWeight', 'pinnBoundaryWeight', 'pinnGaugeWeight'] as const) if (!(o[key] >= 0)) fail(key, '>= 0', o[key]);
   if (o.noiseTolerance !== null && !(o.noiseTolerance >= 0)) fail('noiseTolerance', '>= 0 or null', o.noiseTolerance);
   if (!Number.isInteger(o.stallWindow) || o.stallWindow < 0) fail('stallWindow', 'an integer >= 0', o.stallWindow);
   return o;

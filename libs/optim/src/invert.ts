@@ -4,6 +4,7 @@ import type { Prior } from '@ldinv/prior';
 import { resolveInvertOptions, type EnsembleMode, type InversionMethod, type InvertOptions } from './invert-options.ts';
 import type { MemberResult, ProgressCallback } from './member-run.ts';
 import { runLatent } from './methods/latent.ts';
+import { runPinn } from './methods/pinn.ts';
 import { runPixel } from './methods/pixel.ts';
 import { checkPriorGrid, type InversionProblem } from './problem.ts';
 
@@ -19,7 +20,7 @@ export interface InvertResult {
 /**
  * Optimises the members of options.members (a batch) and returns their results. Rejects with a
  * one-line message for bad options, a missing prior (ldim, vae) or a prior whose grid differs from
- * the case's. pixel ignores a prior beyond that check.
+ * the case's. pixel and pinn ignore a prior beyond that check.
  */
 export async function invert(
   problem: InversionProblem,
@@ -34,6 +35,9 @@ export async function invert(
   switch (o.method) {
     case 'pixel':
       members = runPixel(problem, o, onProgress);
+      break;
+    case 'pinn':
+      members = runPinn(problem, o, onProgress);
       break;
     case 'ldim':
     case 'vae':

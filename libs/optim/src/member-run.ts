@@ -43,29 +43,56 @@ export interface MemberResult {
   stopReason: StopReason;
   /** Wall time of this member's optimisation, ms (members of a batch optimised together share it). */
   timeMs: number;
+  /** ldim with a refine stage: the first history iteration of the refine stage (its entry is the latent result). */
+  refineFrom?: number;
+  /** ldim, vae: the prior weight λ at the end of the latent stage (adaptive-weight.ts may have lowered it). */
+  priorWeight?: number;
 }
 
-/** History + progress + stopping for one member; record() once per iteration. */
+/**
+ * History + progress + stopping for one member; record() once per iteration. A member may run in
+ * stages (ldim: latent descent, then refine): startStage() gives the next stage its own stopping rule
+ * and budget while the history and the progress iteration count go on.
+ */
 export class MemberRun {
-  private readonly misfit: Float64Array;
-  private readonly regulariser: Float64Array;
-  private readonly rule: StoppingRule;
+  private misfit: Float64Array;
+  private regulariser: Float64Array;
+  private rule: StoppingRule;
+  private stageStart = 0;
   private count = 0;
   stopReason: StopReason | null = null;
 
   constructor(
     readonly member: MemberSpec,
-    options: InvertOptions,
+    private readonly options: InvertOptions,
     private readonly onProgress?: ProgressCallback,
   ) {
     this.misfit = new Float64Array(options.iterations);
     this.regulariser = new Float64Array(options.iterations);
-    this.rule = new StoppingRule({
-      noiseTolerance: options.noiseTolerance,
-      stallWindow: options.stallWindow,
-      stallTolerance: options.stallTolerance,
-      maxIterations: options.iterations,
-    });
+    this.rule = this.stoppingRule(options.iterations);
+  }
+
+  private stoppingRule(maxIterations: number): StoppingRule {
+    const { noiseTolerance, stallWindow, stallTolerance } = this.options;
+    return new StoppingRule({ noiseTolerance, stallWindow, stallTolerance, maxIterations });
+  }
+
+  /** Starts a stage of at most maxIterations iterations; returns its first history iteration. */
+  startStage(maxIterations: number): number {
+    const need = this.count + maxIterations;
+    if (need > this.misfit.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(need);
+        b.set(a.subarray(0, this.count));
+        return b;
+      };
+      this.misfit = grow(this.misfit);
+      this.regulariser = grow(this.regulariser);
+    }
+    this.rule = this.stoppingRule(maxIterations);
+    this.stageStart = this.count;
+    this.stopReason = null;
+    return this.count;
   }
 
   get stopped(): boolean {
@@ -78,7 +105,7 @@ export class MemberRun {
     this.misfit[k] = chiSquared;
     this.regulariser[k] = regulariser;
     this.onProgress?.({ member: this.member.index, iteration: k, misfit: chiSquared, regulariser });
-    this.stopReason = this.rule.update(k, chiSquared);
+    this.stopReason = this.rule.update(k - this.stageStart, chiSquared);
     return this.stopReason !== null;
   }
 

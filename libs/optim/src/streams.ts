@@ -9,4 +9,8 @@ export const STREAM = {
   latentStart: 3,
   /** Diffusion times and noise of the score-distillation regulariser. */
   diffusion: 4,
+  /** Initial weights of the pinn method's networks. */
+  pinnInit: 5,
+  /** Collocation points drawn per iteration by the pinn method. */
+  pinnCollocation: 6,
 } as const;

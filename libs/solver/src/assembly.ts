@@ -7,7 +7,7 @@ import { valueLayout } from './nested-dissection.ts';
 import { cellOf, type BoundarySetup, type Grid, type Well } from './problem.ts';
 
 /** Boundary head of each side (null = no flow) of a setup, and its source density f. */
-interface BoundaryData {
+export interface BoundaryData {
   west: number | null;
   east: number | null;
   south: number | null;
@@ -15,7 +15,7 @@ interface BoundaryData {
   f: number;
 }
 
-const SETUPS: Record<BoundarySetup, BoundaryData> = {
+export const BOUNDARY_SETUPS: Readonly<Record<BoundarySetup, BoundaryData>> = {
   flow: { west: 1, east: 0, south: null, north: null, f: 0 },
   source: { west: 0, east: 0, south: 0, north: 0, f: 1 },
 };
@@ -31,7 +31,7 @@ export function assembleValues(grid: Grid, bc: BoundarySetup, K: Float64Array): 
   const v = new Float64Array(size);
   const gx = nx / ny; // dy / dx: x-face length over centre distance
   const gy = ny / nx; // dx / dy
-  const s = SETUPS[bc];
+  const s = BOUNDARY_SETUPS[bc];
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const c = j * nx + i;
@@ -63,7 +63,7 @@ export function assembleRhs(
   grid: Grid, bc: BoundarySetup, K: Float64Array, wells: readonly Well[], source?: ArrayLike<number>,
 ): Float64Array {
   const { nx, ny } = grid;
-  const s = SETUPS[bc];
+  const s = BOUNDARY_SETUPS[bc];
   const b = new Float64Array(nx * ny);
   const area = 1 / (nx * ny);
   for (let c = 0; c < nx * ny; c++) b[c] = (source ? source[c] : s.f) * area;
@@ -93,7 +93,7 @@ export function accumulateGradLogK(
   const { nx, ny } = grid;
   const gx = nx / ny;
   const gy = ny / nx;
-  const s = SETUPS[bc];
+  const s = BOUNDARY_SETUPS[bc];
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const c = j * nx + i;
@@ -130,7 +130,7 @@ export function accumulateGradLogK(
  */
 export function boundaryOutflow(grid: Grid, bc: BoundarySetup, K: Float64Array, h: Float64Array): number {
   const { nx, ny } = grid;
-  const s = SETUPS[bc];
+  const s = BOUNDARY_SETUPS[bc];
   const gx = nx / ny;
   const gy = ny / nx;
   let out = 0;

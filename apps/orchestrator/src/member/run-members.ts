@@ -11,7 +11,10 @@ export async function runMembers(ctx: MemberContext, members: MemberSpec[], repo
   const result = await invert(
     problem,
     prior,
-    { method: config.method as InvertOptions['method'], mode: config.mode, members, iterations: config.iters },
+    {
+      method: config.method as InvertOptions['method'], mode: config.mode, members, iterations: config.iters,
+      param: config.param, refineIterations: config.refine,
+    },
     report ? (p) => report(p.member, p.iteration, p.misfit, p.regulariser) : undefined,
   );
   const { nx, ny } = problem.darcy.grid;

@@ -1,7 +1,7 @@
 // What travels between the orchestrator and a worker. Nothing here knows where a task runs.
 import type { MessagePort } from 'node:worker_threads';
 import type { MemberHistory } from '../run-store/member-record.ts';
-import type { BackendChoice, EnsembleMode, Method } from '../run/config.ts';
+import type { BackendChoice, EnsembleMode, LatentParam, Method } from '../run/config.ts';
 
 /** Static configuration, given once to every worker (piscina workerData, device process argv). */
 export interface WorkerConfig {
@@ -10,6 +10,8 @@ export interface WorkerConfig {
   method: Method;
   mode: EnsembleMode;
   iters: number;
+  param: LatentParam;
+  refine: number;
   backend: BackendChoice;
 }
 

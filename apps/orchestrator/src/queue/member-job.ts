@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { packBinary, unpackBinary } from '../codec/binary-pack.ts';
 import { caseFilesHash, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../pool/task.ts';
-import { BACKENDS, METHODS, MODES, type BackendChoice, type EnsembleMode, type Method } from '../run/config.ts';
+import { BACKENDS, LATENT_PARAMS, METHODS, MODES, type BackendChoice, type EnsembleMode, type LatentParam, type Method } from '../run/config.ts';
 
 export const JOB_FORMAT = 'ldinv-member-job';
 export const JOB_VERSION = 1;
@@ -29,6 +29,8 @@ export interface MemberJobContext {
   method: Method;
   mode: EnsembleMode;
   iters: number;
+  param: LatentParam;
+  refine: number;
   backend: BackendChoice;
 }
 
@@ -62,6 +64,8 @@ const memberJobSchema = z.strictObject({
   method: z.enum(METHODS),
   mode: z.enum(MODES),
   iters: int(1),
+  param: z.enum(LATENT_PARAMS),
+  refine: int(0),
   backend: z.enum(BACKENDS),
 });
 

@@ -1,5 +1,6 @@
 // Options of `ldinv invert`: one interface, one defaults constant (STYLE.md 7).
 import { availableParallelism } from 'node:os';
+import { INVERT_DEFAULTS as OPTIM_DEFAULTS, LATENT_PARAMS, type LatentParam } from '@ldinv/optim';
 
 export const METHODS = ['ldim', 'pixel', 'vae', 'pinn'] as const;
 export type Method = (typeof METHODS)[number];
@@ -9,6 +10,8 @@ export const MODES = ['multistart', 'rml'] as const;
 export type EnsembleMode = (typeof MODES)[number];
 export const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
+export { LATENT_PARAMS };
+export type { LatentParam };
 
 /** Everything that decides the numbers of a member. A resume must use the same values. */
 export interface NumericalConfig {
@@ -22,6 +25,10 @@ export interface NumericalConfig {
   members: number;
   /** Optimiser iterations per member. */
   iters: number;
+  /** ldim: the unknown, the latent z or the DDIM chain's initial noise z_T. */
+  param: LatentParam;
+  /** ldim: pixel-space refine iterations after the latent descent; 0 = none. */
+  refine: number;
   /** Run seed; member m's seed is memberSeed(seed, m). */
   seed: number;
   backend: BackendChoice;
@@ -50,6 +57,9 @@ export const INVERT_DEFAULTS = {
   members: 32,
   /** iterations; the optimiser's own default where it has one is not used, so run.json is complete. */
   iters: 200,
+  param: 'latent' as LatentParam,
+  /** iterations (the optimiser's default) */
+  refine: OPTIM_DEFAULTS.refineIterations,
   seed: 0,
   backend: 'auto' as BackendChoice,
   /** threads: one per available core. */
@@ -65,7 +75,7 @@ export const INVERT_DEFAULTS = {
 
 /** The numerical keys, in the order they are compared on resume. */
 export const NUMERICAL_KEYS: (keyof NumericalConfig)[] = [
-  'case', 'prior', 'method', 'mode', 'members', 'iters', 'seed', 'backend',
+  'case', 'prior', 'method', 'mode', 'members', 'iters', 'param', 'refine', 'seed', 'backend',
 ];
 
 /** Default members per task: up to INVERT_DEFAULTS.batch (batched tensor ops amortise per-task cost),

@@ -80,8 +80,10 @@ export function prepareResume(out: string, overrides: Partial<InvertConfig>, sha
   if (shard && manifest.shards !== undefined && manifest.shards !== shard.count) {
     throw new Error(`${store.paths.runJson}: the run is split in ${manifest.shards} shards, got --shard ${shardLabel(shard)}`);
   }
-  const { case: _c, prior: _p, method: _m, mode: _mo, members: _n, iters: _i, seed: _s, backend: _b, ...execution } = overrides;
-  const config: InvertConfig = { ...manifest.config, ...execution };
+  const { case: _c, prior: _p, method: _m, mode: _mo, members: _n, iters: _i, param: _pa, refine: _r, seed: _s, backend: _b, ...execution } = overrides;
+  // Runs made before --param and --refine existed optimised z without a refine stage.
+  const legacy = { param: 'latent', refine: 0 } as const;
+  const config: InvertConfig = { ...legacy, ...(manifest.config as Omit<InvertConfig, keyof typeof legacy>), ...execution };
   const caseInfo = validateCase(config.case);
   if (caseHash(caseInfo.dir) !== manifest.caseHash) {
     throw new Error(`${caseInfo.dir}: case.json or obs.csv changed since the run started; start a new run instead of resuming`);

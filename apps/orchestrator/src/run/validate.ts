@@ -6,7 +6,7 @@ import { readCase, type Case } from '@ldinv/fields';
 import { INVERSION_METHODS } from '@ldinv/optim';
 import { readManifest, resolvePriorDir } from '@ldinv/prior';
 import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
-import { BACKENDS, METHODS, METHODS_WITH_PRIOR, MODES, type InvertConfig } from './config.ts';
+import { BACKENDS, LATENT_PARAMS, METHODS, METHODS_WITH_PRIOR, MODES, type InvertConfig } from './config.ts';
 
 
 export function checkInteger(name: string, value: number, min: number): void {
@@ -44,6 +44,9 @@ export function validateInvert(config: InvertConfig, c: ValidatedCase): string |
   if (!BACKENDS.includes(config.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got '${config.backend}'`);
   checkInteger('members', config.members, 1);
   checkInteger('iters', config.iters, 1);
+  if (!LATENT_PARAMS.includes(config.param)) throw new Error(`--param must be one of ${LATENT_PARAMS.join(', ')}, got '${config.param}'`);
+  if (config.param !== 'latent' && config.method !== 'ldim') throw new Error(`--param ${config.param} is for --method ldim, got --method ${config.method}`);
+  checkInteger('refine', config.refine, 0);
   checkInteger('workers', config.workers, 1);
   checkInteger('batch', config.batch, 1);
   checkInteger('seed', config.seed, 0);

@@ -19,6 +19,7 @@ describe('latent methods (ldim, vae) on a 16x16 case with a tiny prior', () => {
   ];
   const common = {
     iterations: 600, learningRate: 0.2, lrFinalFraction: 0.5, priorWeight: 1e-3, noiseTolerance: null, stallWindow: 0, initSteps: 10, members,
+    refineIterations: 0, // the latent stage alone (refine.test.ts covers the refine stage)
   };
 
   it('ldim lowers the misfit by more than 100x from prior-sampled starts (600 iterations, batch of 2)', async () => {

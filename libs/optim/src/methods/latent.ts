@@ -3,9 +3,17 @@
 // The members of a batch go through the decoder, the solver and the denoiser together; a member that
 // stops leaves the batch, the others go on.
 //
-// Data gradient: tf.grad through z -> decode -> ln K -> darcySolveOp (heads; backward = adjoint solves
-// on the factor kept from the forward pass) -> misfit op (Φ per member; misfit-op.ts).
-// Regulariser gradient: score distillation (ldim) or z/dim (vae), added outside the tape.
+// ldim with param 'noise': the unknown is the initial noise z_T of the deterministic DDIM chain
+// (η = 0), z = chain(z_T), ln K = decode(z), and R = ½|z_T|²/dim: the chain maps N(0, I) onto the
+// prior, so −log p(z_T) is the exact prior term on this manifold and needs no score estimate; the
+// price is a backward pass through initSteps denoiser calls per iteration. Start: the member's
+// N(0, I) draw itself (the same prior sample the 'latent' parametrisation starts from).
+//
+// Data gradient: tf.grad through z (or z_T -> chain) -> decode -> ln K -> darcySolveOp (heads;
+// backward = adjoint solves on the factor kept from the forward pass) -> misfit op (Φ per member;
+// misfit-op.ts). Regulariser gradient: score distillation (ldim latent) or z/dim (vae, ldim noise),
+// added outside the tape, with each member's adaptive λ (adaptive-weight.ts).
+// ldim then runs the refine stage (refine.ts) on each member as it leaves the batch.
 // The tf path carries float32; the reported final heads and χ²/M are recomputed in float64.
 import type { Prior } from '@ldinv/prior';
 import { darcySolveOp, solveHeads } from '@ldinv/solver';
@@ -14,12 +22,14 @@ import { Adam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
 import { MemberRun, type MemberResult, type ProgressCallback } from '../member-run.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';
+import { AdaptiveWeight } from '../objectives/adaptive-weight.ts';
 import { annealedTimestep, scoreDistillation } from '../objectives/diffusion-regulariser.ts';
 import { gaussianLatentPenalty } from '../objectives/gaussian-latent.ts';
 import { misfitOfHeads, type MisfitEvaluation } from '../objectives/misfit-op.ts';
 import { perturbData } from '../objectives/rml-perturbation.ts';
 import type { InversionProblem } from '../problem.ts';
 import { STREAM } from '../streams.ts';
+import { refineMember } from './refine.ts';
 
 interface LatentMember {
   spec: MemberSpec;
@@ -28,14 +38,15 @@ interface LatentMember {
   adam: Adam;
   run: MemberRun;
   rng: Rng;
+  weight: AdaptiveWeight;
   start: number;
   result: MemberResult | null;
 }
 
 /**
- * Start latents, one stream per member so that a start does not depend on the batch: vae starts at
- * z ~ N(0, I); ldim pushes that draw through the prior's deterministic DDIM chain (a prior sample),
- * batched.
+ * Start latents, one stream per member so that a start does not depend on the batch: vae (and ldim
+ * with param 'noise', whose unknown is z_T) starts at z ~ N(0, I); ldim pushes that draw through the
+ * prior's deterministic DDIM chain (a prior sample), batched.
  */
 function startLatents(prior: Prior, options: InvertOptions, dim: number): Float32Array {
   const [h, w, c] = prior.manifest.latentShape;
@@ -45,8 +56,43 @@ function startLatents(prior: Prior, options: InvertOptions, dim: number): Float3
     const rng = createRng(deriveSeed(member.seed, STREAM.latentStart));
     for (let i = b * dim; i < (b + 1) * dim; i++) z[i] = rng.normal();
   });
-  if (options.method !== 'ldim') return z;
+  if (options.method !== 'ldim' || options.param === 'noise') return z;
   return tf.tidy(() => prior.ddimChain(tf.tensor4d(z, [B, h, w, c]), options.initSteps).dataSync() as Float32Array).slice();
+}
+
+export interface BatchDataGradient {
+  /** ∂(Σ_b Φ_b)/∂(unknowns), packed like the unknowns. */
+  gradient: Float32Array;
+  /** ln K of every member, [A, ny, nx] row-major. */
+  logK: Float32Array;
+  /** Φ_b and heads per member. */
+  evaluations: MisfitEvaluation[];
+}
+
+/**
+ * Data term of a batch of A members and its gradient w.r.t. their unknowns (packed [A, h, w, c]):
+ * the latents z, or with chainSteps the noises z_T, z = DDIM chain (η = 0) of z_T in chainSteps steps.
+ */
+export function batchDataGradient(
+  prior: Prior, solve: (logK: tf.Tensor3D) => tf.Tensor4D, misfits: readonly DataMisfit[], unknowns: Float32Array, chainSteps: number | null,
+): BatchDataGradient {
+  const [h, w, c] = prior.manifest.latentShape;
+  const A = misfits.length;
+  const evaluations: MisfitEvaluation[] = [];
+  let logK = new Float32Array(0); // set inside the tape
+  const gradient = tf.tidy(() => {
+    const z = tf.tensor4d(unknowns, [A, h, w, c]);
+    const misfit = misfitOfHeads(misfits, evaluations);
+    const J = (zz: tf.Tensor) => {
+      const latent = chainSteps === null ? (zz as tf.Tensor4D) : prior.ddimChain(zz as tf.Tensor4D, chainSteps);
+      const field = prior.decode(latent);
+      logK = (field.dataSync() as Float32Array).slice();
+      return misfit(solve(field));
+    };
+    // slice(): a backend may hand out its own storage, which tidy() is about to release.
+    return (tf.grad(J)(z).dataSync() as Float32Array).slice();
+  });
+  return { gradient, logK, evaluations };
 }
 
 export function runLatent(problem: InversionProblem, prior: Prior, options: InvertOptions, onProgress?: ProgressCallback): MemberResult[] {
@@ -55,7 +101,9 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
   const { nx, ny } = problem.darcy.grid;
   const cells = nx * ny;
   const B = options.members.length;
-  const lambda = options.priorWeight;
+  const noiseParam = options.method === 'ldim' && options.param === 'noise';
+  const diffusion = options.method === 'ldim' && !noiseParam;
+  const refine = options.method === 'ldim' && options.refineIterations > 0;
   const caseMisfit = new DataMisfit(problem.observations, cells);
   const starts = startLatents(prior, options, dim);
   const members: LatentMember[] = options.members.map((spec, b) => ({
@@ -65,6 +113,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     adam: new Adam(dim, adamOptionsOf(options)),
     run: new MemberRun(spec, options, onProgress),
     rng: createRng(deriveSeed(spec.seed, STREAM.diffusion)),
+    weight: new AdaptiveWeight(options),
     start: performance.now(),
     result: null,
   }));
@@ -77,27 +126,46 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
   const T = prior.scheduler.T;
   const solve = darcySolveOp(problem.darcy);
 
+  /** The member's result from its latent-stage ln K (float32 values), after the refine stage for ldim. */
+  const finish = (m: LatentMember, latentLogK: Float32Array, latentRegulariser: number): MemberResult => {
+    let logK: Float64Array = Float64Array.from(latentLogK);
+    let heads: Float64Array[];
+    let regulariser = latentRegulariser;
+    let refineFrom: number | undefined;
+    if (refine) {
+      const r = refineMember(problem, m.misfit, logK, m.run, options);
+      ({ logK, heads, regulariser, refineFrom } = r);
+    } else {
+      heads = solveHeads(problem.darcy, logK);
+    }
+    return {
+      index: m.spec.index,
+      seed: m.spec.seed,
+      logK,
+      heads,
+      predicted: caseMisfit.predicted(heads),
+      misfit: caseMisfit.chiSquared(heads),
+      regulariser,
+      history: m.run.history(),
+      iterations: m.run.iterations,
+      stopReason: m.run.stopReason!,
+      timeMs: performance.now() - m.start,
+      ...(refineFrom === undefined ? {} : { refineFrom }),
+      priorWeight: m.weight.value,
+    };
+  };
+
   for (;;) {
     const active = members.filter((m) => m.result === null);
     if (active.length === 0) break;
     const A = active.length;
     active.forEach((m, a) => zBatch.set(m.z, a * dim));
-    const evaluations: MisfitEvaluation[] = [];
-    let logK = new Float32Array(0); // set inside the tape
-    const gradData = tf.tidy(() => {
-      const z = tf.tensor4d(zBatch.subarray(0, A * dim), [A, h, w, c]);
-      const misfit = misfitOfHeads(active.map((m) => m.misfit), evaluations);
-      const J = (zz: tf.Tensor) => {
-        const field = prior.decode(zz as tf.Tensor4D);
-        logK = (field.dataSync() as Float32Array).slice();
-        return misfit(solve(field));
-      };
-      // slice(): a backend may hand out its own storage, which tidy() is about to release.
-      return (tf.grad(J)(z).dataSync() as Float32Array).slice();
-    });
+    const { gradient: gradData, logK, evaluations } = batchDataGradient(
+      prior, solve, active.map((m) => m.misfit), zBatch.subarray(0, A * dim), noiseParam ? options.initSteps : null,
+    );
 
     let priorValues: Float64Array;
-    if (options.method === 'ldim') {
+    if (diffusion) {
       active.forEach((m, a) => {
         tBatch[a] = annealedTimestep(m.run.iterations, options.iterations, T, m.rng.uniform(), options);
         for (let i = a * dim; i < (a + 1) * dim; i++) epsBatch[i] = m.rng.normal();
@@ -108,25 +176,13 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     }
 
     active.forEach((m, a) => {
-      const e = evaluations[a];
-      if (m.run.record(2 * e.value, lambda * priorValues[a])) {
-        const field = Float64Array.from(logK.subarray(a * cells, (a + 1) * cells));
-        const heads = solveHeads(problem.darcy, field);
-        m.result = {
-          index: m.spec.index,
-          seed: m.spec.seed,
-          logK: field,
-          heads,
-          predicted: caseMisfit.predicted(heads),
-          misfit: caseMisfit.chiSquared(heads),
-          regulariser: lambda * priorValues[a],
-          history: m.run.history(),
-          iterations: m.run.iterations,
-          stopReason: m.run.stopReason!,
-          timeMs: performance.now() - m.start,
-        };
+      const chiSquared = 2 * evaluations[a].value;
+      const reported = m.weight.value * priorValues[a];
+      if (m.run.record(chiSquared, reported)) {
+        m.result = finish(m, logK.subarray(a * cells, (a + 1) * cells), reported);
         return;
       }
+      const lambda = m.weight.update(chiSquared);
       for (let i = 0; i < dim; i++) grad[i] = gradData[a * dim + i] + lambda * gradPrior[a * dim + i];
       m.adam.step(m.z, grad);
     });

@@ -1,8 +1,7 @@
 // The `pixel` baseline: ln K in every cell is the unknown, regularised by the smoothness penalty
 //   L(Y) = Φ(h(Y)) + λ ½∫|∇Y|² dA,
-// gradient of Φ by the solver's adjoint (one factorisation, forward + adjoint solves per iteration),
-// Adam on Y. Members run one after another; each owns its Adam state and, under rml, its data.
-import { lossAndGradient } from '@ldinv/solver';
+// gradient of Φ by the solver's adjoint, Adam on Y (pixel-descent.ts). Members run one after
+// another; each owns its Adam state and, under rml, its data.
 import { createRng, deriveSeed } from '@ldinv/tensor';
 import { Adam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
@@ -12,15 +11,21 @@ import { perturbData } from '../objectives/rml-perturbation.ts';
 import { smoothnessPenalty } from '../objectives/smoothness.ts';
 import type { InversionProblem } from '../problem.ts';
 import { STREAM } from '../streams.ts';
+import { pixelDescent, type CellRegulariser } from './pixel-descent.ts';
 
 export function runPixel(problem: InversionProblem, options: InvertOptions, onProgress?: ProgressCallback): MemberResult[] {
   const { grid } = problem.darcy;
   const cells = grid.nx * grid.ny;
   const caseMisfit = new DataMisfit(problem.observations, cells);
-  // Work arrays shared by all members of the batch: no allocation inside the iteration loop here.
-  const grad = new Float64Array(cells);
-  const gradR = new Float64Array(cells);
   const lambda = options.smoothness;
+  const smoothness: CellRegulariser | null =
+    lambda > 0
+      ? (logK, grad) => {
+          const value = smoothnessPenalty(logK, grid, grad);
+          for (let c = 0; c < cells; c++) grad[c] *= lambda;
+          return lambda * value;
+        }
+      : null;
 
   const runMember = (member: MemberSpec): MemberResult => {
     const start = performance.now();
@@ -31,19 +36,8 @@ export function runPixel(problem: InversionProblem, options: InvertOptions, onPr
       const rng = createRng(deriveSeed(member.seed, STREAM.pixelStart));
       for (let c = 0; c < cells; c++) logK[c] += options.pixelInitStd * rng.normal();
     }
-    const adam = new Adam(cells, adamOptionsOf(options));
     const run = new MemberRun(member, options, onProgress);
-    let heads: Float64Array[];
-    let regulariser: number;
-    for (;;) {
-      const r = lossAndGradient(problem.darcy, logK, misfit.loss);
-      heads = r.heads;
-      regulariser = lambda > 0 ? lambda * smoothnessPenalty(logK, grid, gradR) : 0;
-      // Stop before stepping, so the returned ln K is the one whose loss was recorded last.
-      if (run.record(2 * r.value, regulariser)) break;
-      for (let c = 0; c < cells; c++) grad[c] = r.gradLogK[c] + (lambda > 0 ? lambda * gradR[c] : 0);
-      adam.step(logK, grad);
-    }
+    const { heads, regulariser } = pixelDescent(problem.darcy, misfit, logK, new Adam(cells, adamOptionsOf(options)), run, smoothness);
     return {
       index: member.index,
       seed: member.seed,

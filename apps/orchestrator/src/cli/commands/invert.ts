@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { aggregateRun } from '../../aggregate/aggregate-run.ts';
 import { QueueLink } from '../../queue/queue-executor.ts';
 import { redactUrl, redisOptions } from '../../queue/redis-url.ts';
-import { autoBatch, BACKENDS, INVERT_DEFAULTS, METHODS, MODES, type InvertConfig } from '../../run/config.ts';
+import { autoBatch, BACKENDS, INVERT_DEFAULTS, LATENT_PARAMS, METHODS, MODES, type InvertConfig } from '../../run/config.ts';
 import { prepareNewRun, prepareResume, prepareShard, type PreparedRun } from '../../run/prepare-run.ts';
 import { executeRun } from '../../run/run-invert.ts';
 import { parseShard, shardLabel } from '../../run/shard.ts';
@@ -23,6 +23,8 @@ interface InvertOptionValues {
   workers?: string;
   batch?: string;
   iters?: string;
+  param?: string;
+  refine?: string;
   seed?: string;
   devices?: string;
   backend?: string;
@@ -55,6 +57,8 @@ export function registerInvert(program: Command): void {
     .option('--workers <n>', `worker threads per process (default: available cores, ${d.workers} here)`)
     .option('--batch <n>', `members optimised together in one task (default: members / (2 x workers), at most ${d.batch})`)
     .option('--iters <n>', `optimiser iterations per member (default ${d.iters})`)
+    .option('--param <p>', `ldim unknown: ${LATENT_PARAMS.join(' | ')} (noise: z_T of the DDIM chain) (default ${d.param})`)
+    .option('--refine <n>', `ldim: pixel-space refine iterations after the latent descent, 0 = none (default ${d.refine})`)
     .option('--seed <s>', `run seed; member m uses a seed derived from (seed, m) (default ${d.seed})`)
     .option('--devices <list>', "'cpu' (one local pool, default) or GPU ids 0,1,...: one worker process per id")
     .option('--backend <b>', `${BACKENDS.join(' | ')} (default ${d.backend})`)
@@ -79,6 +83,9 @@ function explicitOptions(o: InvertOptionValues): Partial<InvertConfig> {
   if (o.method !== undefined) out.method = o.method as InvertConfig['method'];
   if (o.mode !== undefined) out.mode = o.mode as InvertConfig['mode'];
   if (o.backend !== undefined) out.backend = o.backend as InvertConfig['backend'];
+  if (o.param !== undefined) out.param = o.param as InvertConfig['param'];
+  const refine = int('refine', o.refine, 0);
+  if (refine !== undefined) out.refine = refine;
   const members = int('members', o.members, 1);
   if (members !== undefined) out.members = members;
   const workers = int('workers', o.workers, 1);

@@ -1,0 +1,249 @@
+// The `pinn` baseline (physics-informed neural network, Raissi et al. 2019, as used for Darcy
+// inversion by Tartakovsky et al. 2020): an MLP for Y = ln K(x, y) and one for the heads h_t(x, y) of
+// every pumping test (one output per test), trained together with Adam on
+//   L = Φ(P h) + λ_pde mean_{c,t} r_t(x_c)² + λ_bc (mean_D (h_t − h_B)² + mean_N (∂h_t/∂n)²),
+// Φ the data misfit of data-misfit.ts (χ²/(2M), P the bilinear sensor operator applied to the head
+// network at the cell centres), r the strong-form residual of pde-residual.ts at pinnCollocation
+// cell centres per iteration (wells as Gaussians of width pinnWellWidth cells), D the Dirichlet and N the
+// no-flow boundary points (face centres) of the case's boundary setup.
+// The result is the ln K network at the cell centres; its heads, sensor predictions and χ²/M come
+// from the finite-volume solver, so they compare across methods. The history records χ²/M of the
+// head network at the sensors and, as the 'regulariser', the weighted PDE + boundary loss.
+import { BOUNDARY_SETUPS, solveHeads } from '@ldinv/solver';
+import { createRng, deriveSeed, tf, type Rng } from '@ldinv/tensor';
+import { Adam } from '../adam.ts';
+import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
+import { MemberRun, type MemberResult, type ProgressCallback } from '../member-run.ts';
+import { DataMisfit } from '../objectives/data-misfit.ts';
+import { darcyResidualOfJets, wellForcing } from '../objectives/pde-residual.ts';
+import { perturbData } from '../objectives/rml-perturbation.ts';
+import type { InversionProblem } from '../problem.ts';
+import { StoppingRule } from '../stopping.ts';
+import { STREAM } from '../streams.ts';
+import { initMlp, mlp, mlpJet, mlpSize, type MlpShape } from './pinn-network.ts';
+
+/** Head on each side (null = no flow) and source density f of the setups of DESIGN.md "Boundary setups". */
+
+/** Points (x, y pairs), Dirichlet values and no-flow normals of the PINN's loss terms on a grid. */
+export interface PinnPoints {
+  /** Cell centres, row-major [ny, nx] as the solver orders cells: collocation and data points. */
+  centres: Float32Array;
+  dirichlet: Float32Array;
+  dirichletValue: Float32Array;
+  noFlow: Float32Array;
+  /** Unit normal of each no-flow point (sign is irrelevant: the loss squares ∂h/∂n). */
+  noFlowNormal: Float32Array;
+  /** f + s_t at the centres, [cells, tests]. */
+  forcing: Float32Array;
+  /** No test has a source: the level of ln K is then not fixed by the heads (see pinnGaugeWeight). */
+  sourceFree: boolean;
+}
+
+export function pinnPoints(problem: InversionProblem, wellWidthCells: number): PinnPoints {
+  const { grid, bc, tests } = problem.darcy;
+  const { nx, ny } = grid;
+  const centres = new Float32Array(2 * nx * ny);
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) centres.set([(i + 0.5) / nx, (j + 0.5) / ny], 2 * (j * nx + i));
+  const s = BOUNDARY_SETUPS[bc];
+  const dirichlet: number[] = [];
+  const dirichletValue: number[] = [];
+  const noFlow: number[] = [];
+  const noFlowNormal: number[] = [];
+  // Face centres of each side, as the FV scheme places its boundary values.
+  const sides = [
+    { value: s.west, normal: [1, 0], at: (k: number) => [0, (k + 0.5) / ny], n: ny },
+    { value: s.east, normal: [1, 0], at: (k: number) => [1, (k + 0.5) / ny], n: ny },
+    { value: s.south, normal: [0, 1], at: (k: number) => [(k + 0.5) / nx, 0], n: nx },
+    { value: s.north, normal: [0, 1], at: (k: number) => [(k + 0.5) / nx, 1], n: nx },
+  ];
+  for (const side of sides) {
+    for (let k = 0; k < side.n; k++) {
+      if (side.value === null) {
+        noFlow.push(...side.at(k));
+        noFlowNormal.push(...side.normal);
+      } else {
+        dirichlet.push(...side.at(k));
+        dirichletValue.push(side.value);
+      }
+    }
+  }
+  const width = wellWidthCells / Math.max(nx, ny);
+  return {
+    centres,
+    dirichlet: Float32Array.from(dirichlet),
+    dirichletValue: Float32Array.from(dirichletValue),
+    noFlow: Float32Array.from(noFlow),
+    noFlowNormal: Float32Array.from(noFlowNormal),
+    forcing: wellForcing(centres, tests, s.f, width),
+    sourceFree: s.f === 0 && tests.every((wells) => wells.length === 0),
+  };
+}
+
+/** Values of one evaluation of the PINN loss. */
+export interface PinnLoss {
+  /** Φ of the head network at the sensors (χ²/M = 2Φ). */
+  misfit: number;
+  /** λ_pde mean r² + λ_bc (boundary terms). */
+  physics: number;
+}
+
+/** Cells whose head the sensors read (the bilinear stencils): Φ needs the head network only there. */
+export function sensorCells(misfit: DataMisfit): Int32Array {
+  const used = new Float64Array(misfit.cells);
+  for (const o of misfit.observations) {
+    const w = o.operator.applyTranspose(new Float64Array(o.operator.count).fill(1));
+    for (let c = 0; c < w.length; c++) used[c] += w[c];
+  }
+  return Int32Array.from(used.keys()).filter((c) => used[c] !== 0);
+}
+
+/**
+ * The PINN loss and its gradient with respect to the flat parameters [θ_K, θ_h] (gradient written
+ * into grad), with the PDE residual at the cell centres listed in `collocation`. Φ enters the tape
+ * as Σ h ⊙ stop(∂Φ/∂h), whose θ-gradient is ∂Φ/∂θ by the chain rule.
+ */
+export function pinnLossAndGradient(
+  points: PinnPoints, misfit: DataMisfit, shapes: { logK: MlpShape; head: MlpShape }, options: InvertOptions,
+  params: Float32Array, grad: Float32Array, collocation: Int32Array, dataCells = sensorCells(misfit),
+): PinnLoss {
+  const T = shapes.head.outputs;
+  const nK = mlpSize(shapes.logK);
+  const [nS, nC, nD, nN] = [dataCells.length, collocation.length, points.dirichlet.length / 2, points.noFlow.length / 2];
+  const centre = (cells: Int32Array) => Float32Array.from({ length: 2 * cells.length }, (_, k) => points.centres[2 * cells[k >> 1] + (k & 1)]);
+  const xs = Float32Array.from([...centre(dataCells), ...centre(collocation), ...points.dirichlet, ...points.noFlow]);
+  const forcing = Float32Array.from({ length: nC * T }, (_, k) => points.forcing[collocation[Math.floor(k / T)] * T + (k % T)]);
+  const out: PinnLoss = { misfit: 0, physics: 0 };
+  tf.tidy(() => {
+    const thetaK = tf.tensor1d(params.subarray(0, nK));
+    const thetaH = tf.tensor1d(params.subarray(nK));
+    // The head network runs once on all points (data, collocation, boundary): fewer tfjs ops.
+    const xAll = tf.tensor2d(xs, [nS + nC + nD + nN, 2]);
+    const xC = tf.slice(xAll, [nS, 0], [nC, 2]);
+    const hD = tf.tensor2d(points.dirichletValue, [nD, 1]);
+    const [normalX, normalY] = tf.split(tf.tensor2d(points.noFlowNormal, [nN, 2]), 2, 1);
+    const terms = { pde: 0, bc: 0 };
+    const loss = (tk: tf.Tensor, th: tf.Tensor): tf.Scalar => {
+      const all = mlpJet(shapes.head, th as tf.Tensor1D, xAll);
+      const rows = (u: tf.Tensor2D, from: number, n: number) => tf.slice(u, [from, 0], [n, T]);
+      const h = rows(all.value, 0, nS);
+      const values = h.dataSync();
+      const heads = Array.from({ length: T }, () => new Float64Array(misfit.cells));
+      dataCells.forEach((c, i) => heads.forEach((head, t) => (head[c] = values[i * T + t])));
+      const data = misfit.loss(heads);
+      out.misfit = data.value;
+      const dPhi = Float32Array.from({ length: nS * T }, (_, k) => data.dHeads[k % T][dataCells[Math.floor(k / T)]]);
+      const hJet = { value: rows(all.value, nS, nC), dx: rows(all.dx, nS, nC), dy: rows(all.dy, nS, nC), lap: rows(all.lap, nS, nC) };
+      const kJet = mlpJet(shapes.logK, tk as tf.Tensor1D, xC);
+      const r = darcyResidualOfJets(kJet, hJet, tf.tensor2d(forcing, [nC, T]));
+      const pde = tf.mul(options.pinnPdeWeight, tf.mean(tf.square(r)));
+      const gauge = points.sourceFree ? tf.mul(options.pinnGaugeWeight, tf.square(tf.sub(tf.mean(kJet.value), options.pixelInitLogK))) : tf.scalar(0);
+      let bc: tf.Tensor = tf.scalar(0);
+      if (nD > 0) bc = tf.add(bc, tf.mean(tf.square(tf.sub(rows(all.value, nS + nC, nD), hD))));
+      if (nN > 0) {
+        const from = nS + nC + nD;
+        const dn = tf.add(tf.mul(rows(all.dx, from, nN), normalX), tf.mul(rows(all.dy, from, nN), normalY));
+        bc = tf.add(bc, tf.mean(tf.square(dn)));
+      }
+      bc = tf.add(tf.mul(options.pinnBoundaryWeight, bc), gauge);
+      terms.pde = pde.dataSync()[0];
+      terms.bc = bc.dataSync()[0];
+      return tf.add(tf.add(pde, bc), tf.sum(tf.mul(h, tf.tensor2d(dPhi, [nS, T])))) as tf.Scalar;
+    };
+    const [gK, gH] = tf.grads(loss)([thetaK, thetaH]);
+    grad.set(gK.dataSync(), 0);
+    grad.set(gH.dataSync(), nK);
+    out.physics = terms.pde + terms.bc;
+  });
+  return out;
+}
+
+/**
+ * Collocation cells of one iteration: every cell when count >= cells (fixed points), else count
+ * distinct cells drawn uniformly (partial Fisher–Yates on `order`, which persists between calls), so
+ * each iteration's mean r² is an unbiased estimate of the mean over all centres (stochastic PINN training).
+ */
+export function drawCollocation(order: Int32Array, count: number, rng: Rng): Int32Array {
+  if (count >= order.length) return order;
+  for (let k = 0; k < count; k++) {
+    const j = k + rng.int(order.length - k);
+    [order[k], order[j]] = [order[j], order[k]];
+  }
+  return order.slice(0, count);
+}
+
+/** The ln K network at the cell centres (float64 for the solver). */
+function logKAtCentres(points: PinnPoints, shape: MlpShape, params: Float32Array): Float64Array {
+  const values = tf.tidy(() => {
+    const x = tf.tensor2d(points.centres, [points.centres.length / 2, 2]);
+    return mlp(shape, tf.tensor1d(params.subarray(0, mlpSize(shape))))(x).dataSync().slice();
+  });
+  return Float64Array.from(values);
+}
+
+export function runPinn(problem: InversionProblem, options: InvertOptions, onProgress?: ProgressCallback): MemberResult[] {
+  const { nx, ny } = problem.darcy.grid;
+  const cells = nx * ny;
+  const T = problem.darcy.tests.length;
+  const caseMisfit = new DataMisfit(problem.observations, cells);
+  const points = pinnPoints(problem, options.pinnWellWidth);
+  const hidden = { inputs: 2, width: options.pinnWidth, depth: options.pinnDepth };
+  const shapes = { logK: { ...hidden, outputs: 1 }, head: { ...hidden, outputs: T } };
+  const nK = mlpSize(shapes.logK);
+  const size = nK + mlpSize(shapes.head);
+  // The head network fits the data long before it satisfies the PDE, so the stopping rule watches
+  // the whole loss in χ²/M units, χ²/M + 2·physics; MemberRun keeps history, progress and budget.
+  const bookOptions: InvertOptions = { ...options, noiseTolerance: null, stallWindow: 0 };
+  const adamOptions = { ...adamOptionsOf(options), learningRate: options.pinnLearningRate };
+  const dataCells = sensorCells(caseMisfit);
+
+  const runMember = (member: MemberSpec): MemberResult => {
+    const start = performance.now();
+    const misfit =
+      options.mode === 'rml' ? caseMisfit.withData(perturbData(problem.observations, member.seed)) : caseMisfit;
+    const rng = createRng(deriveSeed(member.seed, STREAM.pinnInit));
+    // Small output weights: the ln K network starts near the constant pixelInitLogK (its output
+    // bias), the head network near 0, so neither starts from a rough random field.
+    const params = new Float32Array(size);
+    params.set(initMlp(shapes.logK, rng, 0.1), 0);
+    params[nK - 1] = options.pixelInitLogK;
+    params.set(initMlp(shapes.head, rng, 0.1), nK);
+    const grad = new Float32Array(size);
+    const adam = new Adam(size, adamOptions);
+    const run = new MemberRun(member, bookOptions, onProgress);
+    const order = Int32Array.from({ length: cells }, (_, c) => c);
+    const collocationRng = createRng(deriveSeed(member.seed, STREAM.pinnCollocation));
+    const rule = new StoppingRule({ ...options, maxIterations: options.iterations });
+    let physics = 0;
+    for (;;) {
+      const k = run.iterations;
+      const collocation = drawCollocation(order, options.pinnCollocation, collocationRng);
+      const loss = pinnLossAndGradient(points, misfit, shapes, options, params, grad, collocation, dataCells);
+      physics = loss.physics;
+      run.record(2 * loss.misfit, physics);
+      // Stop before stepping, so the returned networks are the ones whose loss was recorded last.
+      const reason = rule.update(k, 2 * loss.misfit + 2 * physics);
+      if (reason !== null) {
+        run.stopReason = reason;
+        break;
+      }
+      adam.step(params, grad);
+    }
+    const logK = logKAtCentres(points, shapes.logK, params);
+    const heads = solveHeads(problem.darcy, logK);
+    return {
+      index: member.index,
+      seed: member.seed,
+      logK,
+      heads,
+      predicted: caseMisfit.predicted(heads),
+      misfit: caseMisfit.chiSquared(heads),
+      regulariser: physics,
+      history: run.history(),
+      iterations: run.iterations,
+      stopReason: run.stopReason!,
+      timeMs: performance.now() - start,
+    };
+  };
+
+  return options.members.map(runMember);
+}
