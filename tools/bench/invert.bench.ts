@@ -1,23 +1,24 @@
-// npm run bench -- invert  (or: npx tsx tools/bench/invert.bench.ts [--quick] [--backend wasm|cpu])
-// Issue 6 figures: wall time per member-iteration of each inversion method at 64x64, 4 pumping tests,
-// 100 sensors per test. ldim / vae: 8 members batched through decoder, darcySolveOp and denoiser, with
-// the default prior architecture (random weights: timing does not depend on their values), on one
-// thread. pixel: members one after another. Target: ldim <= 20 ms per member-iteration.
+// npm run bench -- invert  (or: npx tsx tools/bench/invert.bench.ts [--quick] [--backend wasm|cpu]
+//   [--preset bimaterial-64|gaussian-64] [--tests 1|4])
+// Issue 6 figures: wall time per member-iteration of each inversion method at 64x64 in the standard
+// setting (49 sensors, one test; --tests 4 adds three pumping tests). ldim / vae: 8 members batched
+// through decoder, darcySolveOp and denoiser with the shipped preset's architecture (random weights:
+// timing does not depend on their values), on one thread. pixel: members one after another.
+// Target: ldim <= 20 ms per member-iteration.
 import { buildInversionProblem, invert, type InversionMethod } from '@ldinv/optim';
-import {
-  DEFAULT_DENOISER_CONFIG, DEFAULT_SCHEDULE, DEFAULT_VAE_CONFIG, Denoiser, LatentPrior, Vae, vaeLatentShape,
-  type PriorManifest,
-} from '@ldinv/prior';
+import { DEFAULT_SCHEDULE, Denoiser, LatentPrior, presetByName, Vae, vaeLatentShape, type PriorManifest } from '@ldinv/prior';
 import { fourierField, solveHeads, type DarcyProblem } from '@ldinv/solver';
 import { initBackend, type BackendChoice } from '@ldinv/tensor';
+import { flag } from './invert-runs.ts';
 
 const quick = process.argv.includes('--quick');
-const backendArg = process.argv.indexOf('--backend');
-const backend = (backendArg > 0 ? process.argv[backendArg + 1] : 'wasm') as BackendChoice;
+const backend = flag('backend', 'wasm') as BackendChoice;
+const presetName = flag('preset', 'bimaterial-64');
+const testCount = Number(flag('tests', '1'));
 const report = await initBackend({ backend });
 
 function emit(figure: string, value: number, extra: Record<string, unknown> = {}): void {
-  const line = { bench: 'invert', figure, grid: 64, value: Number(value.toPrecision(4)), backend: report.backend, ...extra };
+  const line = { bench: 'invert', figure, grid: 64, preset: presetName, tests: testCount, value: Number(value.toPrecision(4)), backend: report.backend, ...extra };
   console.log(JSON.stringify(quick ? { ...line, quick: true } : line));
 }
 
@@ -25,11 +26,12 @@ const grid = { nx: 64, ny: 64 };
 const darcy: DarcyProblem = {
   grid,
   bc: 'flow',
-  tests: [[], [{ x: 0.3, y: 0.3, rate: 1 }], [{ x: 0.7, y: 0.6, rate: 1 }], [{ x: 0.4, y: 0.75, rate: -0.5 }]],
+  tests: [[], [{ x: 0.3, y: 0.3, rate: 1 }], [{ x: 0.7, y: 0.6, rate: 1 }], [{ x: 0.4, y: 0.75, rate: -0.5 }]].slice(0, testCount),
 };
 const truth = fourierField(grid, { seed: 7, sigma: 1, modes: 64, maxWavenumber: 8 });
 const heads = solveHeads(darcy, truth);
-const sensors = Array.from({ length: 100 }, (_, k) => ({ x: 0.05 + 0.1 * (k % 10), y: 0.05 + 0.1 * Math.floor(k / 10) }));
+// The standard 7x7 sensor grid at x, y ∈ {0.125, …, 0.875}.
+const sensors = Array.from({ length: 49 }, (_, k) => ({ x: 0.125 * (1 + (k % 7)), y: 0.125 * (1 + Math.floor(k / 7)) }));
 const observations = darcy.tests.flatMap((_, test) =>
   sensors.map((p) => {
     // Nearest cell value is enough for a timing case.
@@ -39,13 +41,14 @@ const observations = darcy.tests.flatMap((_, test) =>
 );
 const problem = buildInversionProblem(darcy, observations, 'bench');
 
-const latentShape = vaeLatentShape(DEFAULT_VAE_CONFIG, 64, 64);
+const preset = presetByName(presetName);
+const latentShape = vaeLatentShape(preset.vae, 64, 64);
 const manifest: PriorManifest = {
   format: 'ldinv-prior', version: 1, name: 'bench-random', fieldKind: 'gaussian', grid, latentShape,
-  standardise: { mean: 0, std: 1 }, latentScale: 1, schedule: DEFAULT_SCHEDULE, vae: DEFAULT_VAE_CONFIG,
-  denoiser: DEFAULT_DENOISER_CONFIG, dataset: {}, training: {}, quality: {},
+  standardise: { mean: 0, std: 1 }, latentScale: 1, schedule: DEFAULT_SCHEDULE, vae: preset.vae,
+  denoiser: preset.denoiser, dataset: {}, training: {}, quality: {},
 };
-const prior = new LatentPrior(manifest, new Vae(DEFAULT_VAE_CONFIG, 1).build(64, 64), new Denoiser(DEFAULT_DENOISER_CONFIG, latentShape[2], 2));
+const prior = new LatentPrior(manifest, new Vae(preset.vae, 1).build(64, 64), new Denoiser(preset.denoiser, latentShape[2], 2, undefined, DEFAULT_SCHEDULE));
 
 const iterations = quick ? 3 : 10;
 const runs: { method: InversionMethod; members: number; target?: number }[] = [

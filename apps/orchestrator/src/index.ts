@@ -1,3 +1,8 @@
 export { main, buildProgram } from './cli/main.ts';
 // For `npm run bench -- queue` (tools/): a throw-away redis-server on a loopback port.
 export { haveRedisServer, startLocalRedis } from './queue/local-redis.ts';
+// For the comparison studies (tools/study): member records and the figure renderers of the reports.
+export { RunStore } from './run-store/run-store.ts';
+export type { DoneMember, MemberRecord } from './run-store/member-record.ts';
+export { renderLinePlot, type Series } from './figures/line-plot.ts';
+export { renderMosaic, type MosaicTile } from './figures/mosaic.ts';

@@ -10,6 +10,8 @@ export interface Series {
   colour?: Rgb;
   /** Dashed: e.g. members left out of the statistics. */
   dashed?: boolean;
+  /** Shown in a legend at the top left of the plot when any series has one. */
+  label?: string;
 }
 
 export interface ReferenceLine {
@@ -126,6 +128,18 @@ export function renderLinePlot(series: Series[], opts: LinePlotOptions = {}): Ra
     const Y = sy(ref.y);
     r.line(px0, Y, px0 + pw - 1, Y, ref.colour ?? GREY, { dash: 5 });
     drawText(r, ref.label, px0 + pw - 4 - textWidth(ref.label), Y - GLYPH_HEIGHT - 2, ref.colour ?? GREY);
+  }
+  const labelled = series.map((s, k) => ({ s, colour: s.colour ?? TAB10[k % TAB10.length] })).filter(({ s }) => s.label);
+  if (labelled.length > 0) {
+    const boxW = 26 + Math.max(...labelled.map(({ s }) => textWidth(s.label!)));
+    const rowH = GLYPH_HEIGHT + 5;
+    r.fillRect(px0 + 6, py0 + 6, boxW, labelled.length * rowH + 6, [255, 255, 255]);
+    r.strokeRect(px0 + 6, py0 + 6, boxW, labelled.length * rowH + 6, GREY);
+    labelled.forEach(({ s, colour }, k) => {
+      const Y = py0 + 12 + k * rowH + GLYPH_HEIGHT / 2;
+      r.line(px0 + 10, Y, px0 + 24, Y, colour, { dash: s.dashed ? 3 : 0 });
+      drawText(r, s.label!, px0 + 28, Y - GLYPH_HEIGHT / 2, BLACK);
+    });
   }
   return r;
 }

@@ -1,0 +1,102 @@
+// The figures of a study cell (one ensemble run) read from its summary.json, and their averages over
+// the cases of a table row.
+export interface FieldMetrics {
+  relL2LogK: number;
+  relL2K: number;
+  relL2Heads: number;
+  ssimLogK: number | null;
+  misclassified: number | null;
+  chi2: number;
+}
+
+/** The parts of `ldinv aggregate`'s summary.json a study reads. */
+export interface RunSummary {
+  run: string;
+  case: string;
+  status: string;
+  method: string;
+  mode: string;
+  members: { requested: number; done: number; included: number };
+  ensemble: {
+    mean: FieldMetrics;
+    coverage90LogK: { empirical: number; t: number } | null;
+    spreadSkillLogK: { ratio: number } | null;
+  } | null;
+  memberTable: { index: number; status: string; misfit: number | null; iterations: number | null; wallMs: number | null; metrics: FieldMetrics | null }[];
+}
+
+export interface CellFigures {
+  /** Mean over starts of the single-start ln K relative L2 error. */
+  singleRelL2: number;
+  /** ln K relative L2 error of the ensemble mean. */
+  ensembleRelL2: number;
+  singleSsim: number | null;
+  ensembleSsim: number | null;
+  singleMisclassified: number | null;
+  ensembleMisclassified: number | null;
+  /** Fractions of starts whose final χ²/M is ≤ 1 and ≤ 1.5. */
+  fit1: number;
+  fit15: number;
+  /** Coefficient of variation over starts of the ln K error. */
+  errorCv: number;
+  /** 90 % interval coverage of the true ln K: t interval and empirical 5–95 % range. */
+  coverageT: number | null;
+  coverageEmpirical: number | null;
+  spreadSkill: number | null;
+  /** Per-start ln K errors (for distributions). */
+  errors: number[];
+  /** Member wall time / iterations, ms (members optimised in one batch share a wall time). */
+  msPerIteration: number;
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const meanOrNull = (v: (number | null)[]) => (v.some((x) => x === null) || v.length === 0 ? null : mean(v as number[]));
+
+export function cellFigures(s: RunSummary): CellFigures {
+  const done = s.memberTable.filter((r) => r.status !== 'failed' && r.metrics !== null);
+  if (done.length === 0 || !s.ensemble) throw new Error(`${s.run}: no finished members to measure`);
+  const errors = done.map((r) => r.metrics!.relL2LogK);
+  const m = mean(errors);
+  const sd = Math.sqrt(errors.reduce((a, e) => a + (e - m) ** 2, 0) / Math.max(errors.length - 1, 1));
+  return {
+    singleRelL2: m,
+    ensembleRelL2: s.ensemble.mean.relL2LogK,
+    singleSsim: meanOrNull(done.map((r) => r.metrics!.ssimLogK)),
+    ensembleSsim: s.ensemble.mean.ssimLogK,
+    singleMisclassified: meanOrNull(done.map((r) => r.metrics!.misclassified)),
+    ensembleMisclassified: s.ensemble.mean.misclassified,
+    fit1: done.filter((r) => (r.misfit ?? Infinity) <= 1).length / done.length,
+    fit15: done.filter((r) => (r.misfit ?? Infinity) <= 1.5).length / done.length,
+    errorCv: sd / m,
+    coverageT: s.ensemble.coverage90LogK?.t ?? null,
+    coverageEmpirical: s.ensemble.coverage90LogK?.empirical ?? null,
+    spreadSkill: s.ensemble.spreadSkillLogK?.ratio ?? null,
+    errors,
+    msPerIteration: mean(done.map((r) => (r.wallMs ?? 0) / Math.max(r.iterations ?? 1, 1))),
+  };
+}
+
+export type RowFigures = Omit<CellFigures, 'errors'> & { cases: number; errors: number[] };
+
+/** Averages of the cells of one table row (the cases of a method x field x setting). */
+export function rowFigures(cells: CellFigures[]): RowFigures {
+  const avg = (f: (c: CellFigures) => number) => mean(cells.map(f));
+  const avgOrNull = (f: (c: CellFigures) => number | null) => meanOrNull(cells.map(f));
+  return {
+    cases: cells.length,
+    singleRelL2: avg((c) => c.singleRelL2),
+    ensembleRelL2: avg((c) => c.ensembleRelL2),
+    singleSsim: avgOrNull((c) => c.singleSsim),
+    ensembleSsim: avgOrNull((c) => c.ensembleSsim),
+    singleMisclassified: avgOrNull((c) => c.singleMisclassified),
+    ensembleMisclassified: avgOrNull((c) => c.ensembleMisclassified),
+    fit1: avg((c) => c.fit1),
+    fit15: avg((c) => c.fit15),
+    errorCv: avg((c) => c.errorCv),
+    coverageT: avgOrNull((c) => c.coverageT),
+    coverageEmpirical: avgOrNull((c) => c.coverageEmpirical),
+    spreadSkill: avgOrNull((c) => c.spreadSkill),
+    errors: cells.flatMap((c) => c.errors),
+    msPerIteration: avg((c) => c.msPerIteration),
+  };
+}
