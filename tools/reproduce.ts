@@ -1,11 +1,12 @@
 // npm run reproduce [-- --cases 5 --members 8 --iters 200 --calibration-cases 20 --stages core,settings,informative,calibration
 //   --methods ldim,ldim+refine,pixel,vae,pinn --priors DIR]  (--priors: a folder with gaussian-64/ and bimaterial-64/
-//   to use instead of the shipped priors; --methods: run only these of each stage's methods)
+//   to use instead of the shipped priors; --methods: run only these of each stage's methods; --readme none:
+//   leave README.md's results block alone)
 // Issue 9: the comparison of LD-DIM with the pixel, physics-embedded VAE and PINN baselines, run as
 // `ldinv invert` ensembles (resumable: rerun to continue; finished runs are skipped), then every table
 // and figure of docs/RESULTS.md and docs/results/ regenerated from the runs. Stages run in order and
 // the documents are rewritten after each, so a partial study already reports what it has.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { flag } from './bench/invert-runs.ts';
 import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
@@ -13,7 +14,7 @@ import { convergenceFigure, errorDistributionFigure, panelFigures, reliability, 
 import { STUDY_METHODS } from './study/study-methods.ts';
 import { cellFigures, rowFigures, type RowFigures } from './study/study-metrics.ts';
 import { runStudy, type StudyCell } from './study/study-runner.ts';
-import { resultsMarkdown, type StudyResults } from './study/study-report.ts';
+import { resultsMarkdown, withReadmeResults, type StudyResults } from './study/study-report.ts';
 
 const cases = Number(flag('cases', '5'));
 const calibrationCases = Number(flag('calibration-cases', '20'));
@@ -25,6 +26,7 @@ const outDir = flag('out', 'docs/results');
 const docPath = flag('doc', 'docs/RESULTS.md');
 const onlyMethods = flag('methods', '');
 const priorsDir = flag('priors', '');
+const readmePath = flag('readme', 'README.md');
 
 interface Cell extends StudyCell {
   stage: string;
@@ -107,5 +109,6 @@ for (const stage of stages) {
   results.wallMinutes = (Date.now() - started) / 60_000;
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(docPath, resultsMarkdown(results));
+  if (readmePath !== 'none') writeFileSync(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
   console.error(`reproduce: stage ${stage} written to ${docPath} and ${outDir}`);
 }

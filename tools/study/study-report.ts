@@ -41,7 +41,7 @@ function methodTable(rows: StudyRow[]): string[] {
 }
 
 /** Per (field, setting) with baselines: the best method by ensemble-mean error, and LD-DIM's place. */
-function verdicts(rows: StudyRow[]): string[] {
+export function verdicts(rows: StudyRow[]): string[] {
   const lines = ['| field | setting | best (ensemble-mean ln K error) | LD-DIM | LD-DIM+refine | verdict |', '|---|---|---|---|---|---|'];
   const groups = [...new Set(rows.map((r) => `${r.field}|${r.setting}`))];
   for (const g of groups) {
@@ -114,4 +114,16 @@ export function resultsMarkdown(r: StudyResults): string {
   }
   if (r.wallMinutes !== undefined) out.push(`Wall time of the last \`npm run reproduce\` invocation: ${r.wallMinutes.toFixed(0)} min.`, '');
   return out.join('\n');
+}
+
+const README_BEGIN = '<!-- results:begin (written by npm run reproduce) -->';
+const README_END = '<!-- results:end -->';
+
+/** The README with its results block (between the markers) replaced by the verdict table. */
+export function withReadmeResults(readme: string, r: StudyResults): string {
+  const a = readme.indexOf(README_BEGIN);
+  const b = readme.indexOf(README_END);
+  if (a < 0 || b < a) throw new Error(`README.md: no results block (${README_BEGIN} ... ${README_END})`);
+  const block = [README_BEGIN, ...verdicts(r.rows), README_END].join('\n');
+  return readme.slice(0, a) + block + readme.slice(b + README_END.length);
 }

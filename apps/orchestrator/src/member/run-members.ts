@@ -13,7 +13,7 @@ export async function runMembers(ctx: MemberContext, members: MemberSpec[], repo
     prior,
     {
       method: config.method as InvertOptions['method'], mode: config.mode, members, iterations: config.iters,
-      param: config.param, refineIterations: config.refine,
+      param: config.param, refineIterations: config.refine, pixelInitLogK: config.initLogK,
     },
     report ? (p) => report(p.member, p.iteration, p.misfit, p.regulariser) : undefined,
   );

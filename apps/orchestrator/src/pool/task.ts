@@ -12,6 +12,7 @@ export interface WorkerConfig {
   iters: number;
   param: LatentParam;
   refine: number;
+  initLogK: number;
   backend: BackendChoice;
 }
 

@@ -74,14 +74,14 @@ export class LocalPools {
 
   /** A pool for this job's kind of member, created if needed; throws when its prior is not here. */
   acquire(job: MemberJob): PoolLease {
-    const key = JSON.stringify([job.case.hash, job.prior?.hash ?? null, job.method, job.mode, job.iters, job.param, job.refine, job.backend]);
+    const key = JSON.stringify([job.case.hash, job.prior?.hash ?? null, job.method, job.mode, job.iters, job.param, job.refine, job.initLogK, job.backend]);
     let e = this.pools.get(key);
     if (e) {
       e.busy++;
     } else {
       const config: WorkerConfig = {
         caseDir: this.caseDir(job), prior: this.priorDir(job), method: job.method, mode: job.mode, iters: job.iters,
-        param: job.param, refine: job.refine, backend: job.backend,
+        param: job.param, refine: job.refine, initLogK: job.initLogK, backend: job.backend,
       };
       e = { key, config, busy: 1, lastUsed: 0, executor: createLocalExecutor({ workers: this.opts.workers, devices: this.opts.devices, config }) };
       this.pools.set(key, e);

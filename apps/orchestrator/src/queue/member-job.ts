@@ -31,6 +31,7 @@ export interface MemberJobContext {
   iters: number;
   param: LatentParam;
   refine: number;
+  initLogK: number;
   backend: BackendChoice;
 }
 
@@ -66,6 +67,7 @@ const memberJobSchema = z.strictObject({
   iters: int(1),
   param: z.enum(LATENT_PARAMS),
   refine: int(0),
+  initLogK: z.number(),
   backend: z.enum(BACKENDS),
 });
 

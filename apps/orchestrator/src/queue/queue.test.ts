@@ -179,7 +179,7 @@ suite(`queue mode${HAVE_REDIS ? '' : ' (skipped: redis-server is not on PATH; ap
       const files = readCaseFiles(caseDir);
       const context = (hash: string): MemberJobContext => ({
         run: 'probe', case: { name: 'case', hash: caseFilesHash(files), files }, prior: { name: 'tiny', hash },
-        method: 'vae', mode: 'multistart', iters: 5, param: 'latent', refine: 0, backend: 'auto',
+        method: 'vae', mode: 'multistart', iters: 5, param: 'latent', refine: 0, initLogK: 0, backend: 'auto',
       });
       const outcome = (id: string) =>
         new Promise<{ failed?: string; value?: unknown }>((resolve) => {

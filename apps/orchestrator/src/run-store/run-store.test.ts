@@ -16,7 +16,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'ldinv-store-'));
 function manifest(): RunManifest {
   return {
     version: 1, id: 'x', status: 'running', caseName: 'c', caseHash: '', priorDir: null, versions: {}, backend: null, createdAt: '', sessions: [],
-    config: { ...INVERT_DEFAULTS, case: '/c', prior: null, members: 2 }, seeds: { run: 0, members: [1, 2] },
+    config: { ...INVERT_DEFAULTS, case: '/c', prior: null, initLogK: 0, members: 2 }, seeds: { run: 0, members: [1, 2] },
     counts: { members: 2, done: 0, failed: 0 },
   };
 }

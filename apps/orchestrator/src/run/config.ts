@@ -6,6 +6,8 @@ export const METHODS = ['ldim', 'pixel', 'vae', 'pinn'] as const;
 export type Method = (typeof METHODS)[number];
 /** Methods that decode through a prior's VAE, and so need one. */
 export const METHODS_WITH_PRIOR: readonly Method[] = ['ldim', 'vae'];
+/** Methods that start from a constant ln K (--init-logk). */
+export const METHODS_WITH_INIT_LOGK: readonly Method[] = ['pixel', 'pinn'];
 export const MODES = ['multistart', 'rml'] as const;
 export type EnsembleMode = (typeof MODES)[number];
 export const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
@@ -29,6 +31,11 @@ export interface NumericalConfig {
   param: LatentParam;
   /** ldim: pixel-space refine iterations after the latent descent; 0 = none. */
   refine: number;
+  /**
+   * pixel, pinn: start level of ln K (ln of K in the case's units); 0 for other methods. Without wells
+   * heads do not change when K is scaled, so these methods keep the level they start at.
+   */
+  initLogK: number;
   /** Run seed; member m's seed is memberSeed(seed, m). */
   seed: number;
   backend: BackendChoice;
@@ -60,6 +67,11 @@ export const INVERT_DEFAULTS = {
   param: 'latent' as LatentParam,
   /** iterations (the optimiser's default) */
   refine: OPTIM_DEFAULTS.refineIterations,
+  /**
+   * ln K; null = resolved when the run is prepared (resolveInitLogK): the mean ln K of the training set
+   * of the case's prior where there is one, else this optimiser default (K = 1). run.json holds the number.
+   */
+  initLogK: null as number | null,
   seed: 0,
   backend: 'auto' as BackendChoice,
   /** threads: one per available core. */
@@ -75,8 +87,13 @@ export const INVERT_DEFAULTS = {
 
 /** The numerical keys, in the order they are compared on resume. */
 export const NUMERICAL_KEYS: (keyof NumericalConfig)[] = [
-  'case', 'prior', 'method', 'mode', 'members', 'iters', 'param', 'refine', 'seed', 'backend',
+  'case', 'prior', 'method', 'mode', 'members', 'iters', 'param', 'refine', 'initLogK', 'seed', 'backend',
 ];
+
+/** The command-line name of a numerical key (for messages). */
+export function optionName(key: keyof NumericalConfig): string {
+  return key === 'initLogK' ? 'init-logk' : key;
+}
 
 /** Default members per task: up to INVERT_DEFAULTS.batch (batched tensor ops amortise per-task cost),
  *  but small enough that every worker gets at least two tasks, so none sits idle at the end. */

@@ -6,10 +6,10 @@ import { basename, resolve } from 'node:path';
 import { caseHash, priorHash } from '../member/content-hash.ts';
 import { RunStore } from '../run-store/run-store.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';
-import { METHODS_WITH_PRIOR, NUMERICAL_KEYS, type InvertConfig } from './config.ts';
+import { METHODS_WITH_PRIOR, NUMERICAL_KEYS, optionName, type InvertConfig } from './config.ts';
 import { memberSeed } from './plan.ts';
 import { inShard, shardLabel, type Shard } from './shard.ts';
-import { validateCase, validateInvert, type ValidatedCase } from './validate.ts';
+import { resolveInitLogK, validateCase, validateInvert, type ValidatedCase } from './validate.ts';
 import { packageVersions } from './versions.ts';
 
 export interface PreparedRun {
@@ -23,15 +23,20 @@ export interface PreparedRun {
   shard: Shard | null;
 }
 
-export type NewRunConfig = Omit<InvertConfig, 'prior'> & { prior?: string | null };
+export type NewRunConfig = Omit<InvertConfig, 'prior' | 'initLogK'> & { prior?: string | null; initLogK?: number | null };
 
-/** The run a new invocation describes. `config.prior` undefined = the case's prior for methods that need one. */
+/**
+ * The run a new invocation describes. `config.prior` undefined = the case's prior for methods that need
+ * one; `config.initLogK` undefined or null = resolveInitLogK's default, resolved here, once, so run.json
+ * holds the number every worker starts from.
+ */
 function newManifest(out: string, config: NewRunConfig): { manifest: RunManifest; caseInfo: ValidatedCase } {
   const caseInfo = validateCase(config.case);
   // An explicit --prior is always checked and recorded; the case's prior only matters to methods that decode.
   const prior = config.prior ?? (METHODS_WITH_PRIOR.includes(config.method) ? (caseInfo.data.prior ?? null) : null);
-  const full: InvertConfig = { ...config, case: caseInfo.dir, prior };
+  const full: InvertConfig = { ...config, case: caseInfo.dir, prior, initLogK: config.initLogK ?? 0 };
   const priorDir = validateInvert(full, caseInfo);
+  full.initLogK = resolveInitLogK(full.method, config.initLogK, config.prior ?? caseInfo.data.prior);
   const seeds = Array.from({ length: full.members }, (_, m) => memberSeed(full.seed, m));
   const id = basename(resolve(out));
   const manifest: RunManifest = {
@@ -56,14 +61,24 @@ export function prepareNewRun(out: string, config: NewRunConfig): PreparedRun {
   return { store, manifest, caseInfo, planned: manifest.seeds.members.map((_, m) => m), resumed: false, shard: null };
 }
 
+// Runs made before --param, --refine and --init-logk existed optimised z without a refine stage, and
+// pixel and pinn started at ln K = 0; their run.json lacks these keys.
+const LEGACY_NUMBERS = { param: 'latent', refine: 0, initLogK: 0 } as const;
+
+/** The run's configuration, keys added since it was written filled with what it ran. */
+function storedConfig(manifest: RunManifest): InvertConfig {
+  return { ...LEGACY_NUMBERS, ...(manifest.config as Omit<InvertConfig, keyof typeof LEGACY_NUMBERS>) };
+}
+
 /** Throws unless every numerical option in `given` equals the run's. */
 function checkSameNumbers(manifest: RunManifest, given: Partial<InvertConfig>, runJson: string, why: string): void {
+  const config = storedConfig(manifest);
   for (const key of NUMERICAL_KEYS) {
     const value = given[key];
     if (value === undefined) continue;
-    const stored = manifest.config[key];
+    const stored = config[key];
     const same = key === 'case' ? resolve(String(value)) === stored : value === stored;
-    if (!same) throw new Error(`${runJson}: --${key} ${String(value)} differs from the run's ${String(stored)}; ${why}`);
+    if (!same) throw new Error(`${runJson}: --${optionName(key)} ${String(value)} differs from the run's ${String(stored)}; ${why}`);
   }
 }
 
@@ -80,10 +95,8 @@ export function prepareResume(out: string, overrides: Partial<InvertConfig>, sha
   if (shard && manifest.shards !== undefined && manifest.shards !== shard.count) {
     throw new Error(`${store.paths.runJson}: the run is split in ${manifest.shards} shards, got --shard ${shardLabel(shard)}`);
   }
-  const { case: _c, prior: _p, method: _m, mode: _mo, members: _n, iters: _i, param: _pa, refine: _r, seed: _s, backend: _b, ...execution } = overrides;
-  // Runs made before --param and --refine existed optimised z without a refine stage.
-  const legacy = { param: 'latent', refine: 0 } as const;
-  const config: InvertConfig = { ...legacy, ...(manifest.config as Omit<InvertConfig, keyof typeof legacy>), ...execution };
+  const { case: _c, prior: _p, method: _m, mode: _mo, members: _n, iters: _i, param: _pa, refine: _r, initLogK: _y, seed: _s, backend: _b, ...execution } = overrides;
+  const config: InvertConfig = { ...storedConfig(manifest), ...execution };
   const caseInfo = validateCase(config.case);
   if (caseHash(caseInfo.dir) !== manifest.caseHash) {
     throw new Error(`${caseInfo.dir}: case.json or obs.csv changed since the run started; start a new run instead of resuming`);

@@ -34,7 +34,7 @@ export interface ExecuteOutcome {
 export function workerConfigOf(run: PreparedRun): WorkerConfig {
   const c = run.manifest.config;
   const prior = METHODS_WITH_PRIOR.includes(c.method) ? run.manifest.priorDir : null;
-  return { caseDir: c.case, prior, method: c.method, mode: c.mode, iters: c.iters, param: c.param, refine: c.refine, backend: c.backend };
+  return { caseDir: c.case, prior, method: c.method, mode: c.mode, iters: c.iters, param: c.param, refine: c.refine, initLogK: c.initLogK, backend: c.backend };
 }
 
 /** What a queue worker needs to run this run's members: the case itself and the prior's identity. */
@@ -46,7 +46,7 @@ export function jobContextOf(run: PreparedRun): MemberJobContext {
   return {
     run: runKeyOf(manifest), case: { name: manifest.caseName, hash: caseFilesHash(files), files },
     prior: prior === null ? null : { name: c.prior ?? prior, hash: manifest.priorHash ?? priorHash(prior) },
-    method: c.method, mode: c.mode, iters: c.iters, param: c.param, refine: c.refine, backend: c.backend,
+    method: c.method, mode: c.mode, iters: c.iters, param: c.param, refine: c.refine, initLogK: c.initLogK, backend: c.backend,
   };
 }
 

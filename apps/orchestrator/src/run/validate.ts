@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { readCase, type Case } from '@ldinv/fields';
-import { INVERSION_METHODS } from '@ldinv/optim';
+import { INVERSION_METHODS, INVERT_DEFAULTS as OPTIM_DEFAULTS } from '@ldinv/optim';
 import { readManifest, resolvePriorDir } from '@ldinv/prior';
 import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
-import { BACKENDS, LATENT_PARAMS, METHODS, METHODS_WITH_PRIOR, MODES, type InvertConfig } from './config.ts';
+import { BACKENDS, LATENT_PARAMS, METHODS, METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, MODES, type InvertConfig, type Method } from './config.ts';
 
 
 export function checkInteger(name: string, value: number, min: number): void {
@@ -34,6 +34,32 @@ export function validateCase(dir: string): ValidatedCase {
   return { dir: abs, name: basename(abs), data: readCase(abs) };
 }
 
+function initLogKMisused(method: Method): never {
+  throw new Error(`--init-logk is for --method ${METHODS_WITH_INIT_LOGK.join(' or ')}, got --method ${method}`);
+}
+
+/**
+ * The start level of ln K a run records: the given one (pixel, pinn only), else for pixel and pinn the
+ * mean ln K of the training set of `prior` (the prior's standardise.mean) when that prior resolves,
+ * else the optimiser's default; 0 for methods that do not start from a constant.
+ */
+export function resolveInitLogK(method: Method, given: number | null | undefined, prior: string | null | undefined): number {
+  const pixelLike = METHODS_WITH_INIT_LOGK.includes(method);
+  if (given !== null && given !== undefined) {
+    if (!pixelLike) initLogKMisused(method);
+    return given;
+  }
+  if (!pixelLike || !prior) return 0;
+  let dir: string;
+  try {
+    dir = resolvePriorDir(prior);
+  } catch {
+    // A case may name a prior that is not installed here; pixel and pinn do not need it.
+    return OPTIM_DEFAULTS.pixelInitLogK;
+  }
+  return readManifest(dir).standardise.mean;
+}
+
 /** Checks the options and the files they name; returns the prior's resolved directory (or null). */
 export function validateInvert(config: InvertConfig, c: ValidatedCase): string | null {
   if (!METHODS.includes(config.method)) throw new Error(`--method must be one of ${METHODS.join(', ')}, got '${config.method}'`);
@@ -47,6 +73,8 @@ export function validateInvert(config: InvertConfig, c: ValidatedCase): string |
   if (!LATENT_PARAMS.includes(config.param)) throw new Error(`--param must be one of ${LATENT_PARAMS.join(', ')}, got '${config.param}'`);
   if (config.param !== 'latent' && config.method !== 'ldim') throw new Error(`--param ${config.param} is for --method ldim, got --method ${config.method}`);
   checkInteger('refine', config.refine, 0);
+  if (!Number.isFinite(config.initLogK)) throw new Error(`--init-logk must be a finite number, got '${String(config.initLogK)}'`);
+  if (config.initLogK !== 0 && !METHODS_WITH_INIT_LOGK.includes(config.method)) initLogKMisused(config.method);
   checkInteger('workers', config.workers, 1);
   checkInteger('batch', config.batch, 1);
   checkInteger('seed', config.seed, 0);

@@ -25,6 +25,7 @@ interface InvertOptionValues {
   iters?: string;
   param?: string;
   refine?: string;
+  initLogk?: string;
   seed?: string;
   devices?: string;
   backend?: string;
@@ -59,6 +60,7 @@ export function registerInvert(program: Command): void {
     .option('--iters <n>', `optimiser iterations per member (default ${d.iters})`)
     .option('--param <p>', `ldim unknown: ${LATENT_PARAMS.join(' | ')} (noise: z_T of the DDIM chain) (default ${d.param})`)
     .option('--refine <n>', `ldim: pixel-space refine iterations after the latent descent, 0 = none (default ${d.refine})`)
+    .option('--init-logk <y>', "pixel, pinn: start level of ln K (default: the mean ln K of the training set of the prior (--prior or the case's), else 0)")
     .option('--seed <s>', `run seed; member m uses a seed derived from (seed, m) (default ${d.seed})`)
     .option('--devices <list>', "'cpu' (one local pool, default) or GPU ids 0,1,...: one worker process per id")
     .option('--backend <b>', `${BACKENDS.join(' | ')} (default ${d.backend})`)
@@ -86,6 +88,11 @@ function explicitOptions(o: InvertOptionValues): Partial<InvertConfig> {
   if (o.param !== undefined) out.param = o.param as InvertConfig['param'];
   const refine = int('refine', o.refine, 0);
   if (refine !== undefined) out.refine = refine;
+  if (o.initLogk !== undefined) {
+    const y = o.initLogk.trim() === '' ? NaN : Number(o.initLogk);
+    if (!Number.isFinite(y)) throw new Error(`--init-logk must be a finite number, got '${o.initLogk}'`);
+    out.initLogK = y;
+  }
   const members = int('members', o.members, 1);
   if (members !== undefined) out.members = members;
   const workers = int('workers', o.workers, 1);
