@@ -13,7 +13,7 @@ function row(m: PriorManifest): string {
   const s = q.samples ?? {};
   const t = q.training ?? {};
   const minutes = (sec: unknown) => (typeof sec === 'number' ? (sec / 60).toFixed(0) : '–');
-  const fmt = (v: unknown) => (typeof v === 'number' ? String(Number(v.toFixed(3))) : '–');
+  const fmt = (v: unknown) => (typeof v === 'number' ? String(Number(v.toPrecision(3))) : '–');
   const corr = (x: Record<string, unknown>) => Object.values((x.correlation as Record<string, number>) ?? {}).map(fmt).join('/');
   const recon = m.fieldKind === 'gaussian' ? `rel. L2 ${fmt(q.reconstructionRelL2)}` : `misclassified ${fmt(q.reconstructionMisclassified)}`;
   const stats =
