@@ -7,6 +7,7 @@
 // so that no member stops early at the noise level and each takes seconds, as LD-DIM members do;
 // --case and --method ldim measure the shipped case and prior instead.
 import { loadavg } from 'node:os';
+import { readCase } from '@ldinv/fields';
 import { benchCase, flag, runInvert } from './invert-runs.ts';
 
 const argv = process.argv;
@@ -14,7 +15,9 @@ const quick = argv.includes('--quick');
 const members = Number(flag('members', quick ? '4' : '12'));
 const iters = Number(flag('iters', quick ? '50' : '200'));
 const method = flag('method', 'pixel');
-const grid = Number(flag('grid', quick ? '64' : '128'));
+const givenCase = argv.includes('--case') ? flag('case', '') : '';
+// The grid of the case that runs: --case's own, else the simulated one's.
+const grid = givenCase ? readCase(givenCase).grid.nx : Number(flag('grid', quick ? '64' : '128'));
 
 function emit(figure: string, value: number, extra: Record<string, unknown> = {}): void {
   const line = { bench: 'ensemble', figure, value: Number(value.toPrecision(4)), method, members, iters, grid, ...extra };
