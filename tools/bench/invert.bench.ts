@@ -6,10 +6,10 @@
 // timing does not depend on their values), on one thread. pixel: members one after another.
 // Target: ldim <= 20 ms per member-iteration.
 import { buildInversionProblem, invert, type InversionMethod } from '@ldinv/optim';
-import { DEFAULT_SCHEDULE, Denoiser, LatentPrior, presetByName, Vae, vaeLatentShape, type PriorManifest } from '@ldinv/prior';
 import { fourierField, solveHeads, type DarcyProblem } from '@ldinv/solver';
 import { initBackend, type BackendChoice } from '@ldinv/tensor';
 import { flag } from './invert-runs.ts';
+import { randomPresetPrior } from './random-prior.ts';
 
 const quick = process.argv.includes('--quick');
 const backend = flag('backend', 'wasm') as BackendChoice;
@@ -41,14 +41,7 @@ const observations = darcy.tests.flatMap((_, test) =>
 );
 const problem = buildInversionProblem(darcy, observations, 'bench');
 
-const preset = presetByName(presetName);
-const latentShape = vaeLatentShape(preset.vae, 64, 64);
-const manifest: PriorManifest = {
-  format: 'ldinv-prior', version: 1, name: 'bench-random', fieldKind: 'gaussian', grid, latentShape,
-  standardise: { mean: 0, std: 1 }, latentScale: 1, schedule: DEFAULT_SCHEDULE, vae: preset.vae,
-  denoiser: preset.denoiser, dataset: {}, training: {}, quality: {},
-};
-const prior = new LatentPrior(manifest, new Vae(preset.vae, 1).build(64, 64), new Denoiser(preset.denoiser, latentShape[2], 2, undefined, DEFAULT_SCHEDULE));
+const prior = randomPresetPrior(presetName, 64, 'bench-random');
 
 const iterations = quick ? 3 : 10;
 const runs: { method: InversionMethod; members: number; target?: number }[] = [

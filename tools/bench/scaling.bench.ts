@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildInversionProblem, invert } from '@ldinv/optim';
 import { renderLinePlot } from '@ldinv/orchestrator';
-import { DEFAULT_SCHEDULE, Denoiser, LatentPrior, presetByName, Vae, vaeLatentShape, type PriorManifest } from '@ldinv/prior';
 import { fourierField, solveHeads } from '@ldinv/solver';
 import { initBackend } from '@ldinv/tensor';
 import { flag, runInvert } from './invert-runs.ts';
+import { randomPresetPrior } from './random-prior.ts';
 
 const quick = process.argv.includes('--quick');
 const iterations = Number(flag('iters', quick ? '4' : '20'));
@@ -44,7 +44,6 @@ function growthExponent(x: number[], y: number[]): number {
 }
 
 // 1. One member's iteration against grid size.
-const preset = presetByName('bimaterial-64');
 const grids = [32, 64, 128];
 const perIteration: number[] = [];
 for (const n of grids) {
@@ -57,13 +56,7 @@ for (const n of grids) {
     return { x, y, head: heads[0][Math.floor(y * n) * n + Math.floor(x * n)], sigma: 0.01, test: 0 };
   });
   const problem = buildInversionProblem(darcy, observations, 'scaling');
-  const latentShape = vaeLatentShape(preset.vae, n, n);
-  const manifest: PriorManifest = {
-    format: 'ldinv-prior', version: 1, name: 'scaling-random', fieldKind: 'bimaterial', grid, latentShape,
-    standardise: { mean: 0, std: 1 }, latentScale: 1, schedule: DEFAULT_SCHEDULE, vae: preset.vae, denoiser: preset.denoiser,
-    dataset: {}, training: {}, quality: {},
-  };
-  const prior = new LatentPrior(manifest, new Vae(preset.vae, 1).build(n, n), new Denoiser(preset.denoiser, latentShape[2], 2, undefined, DEFAULT_SCHEDULE));
+  const prior = randomPresetPrior('bimaterial-64', n, 'scaling-random');
   const options = { method: 'ldim' as const, noiseTolerance: null, stallWindow: 0, initSteps: 2, members: [{ index: 0, seed: 1 }] };
   await invert(problem, prior, { ...options, iterations: 2 }); // warm-up
   const t0 = performance.now();

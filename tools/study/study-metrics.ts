@@ -1,13 +1,6 @@
 // The figures of a study cell (one ensemble run) read from its summary.json, and their averages over
 // the cases of a table row.
-export interface FieldMetrics {
-  relL2LogK: number;
-  relL2K: number;
-  relL2Heads: number;
-  ssimLogK: number | null;
-  misclassified: number | null;
-  chi2: number;
-}
+import type { FieldMetrics } from '@ldinv/orchestrator';
 
 /** The parts of `ldinv aggregate`'s summary.json a study reads. */
 export interface RunSummary {

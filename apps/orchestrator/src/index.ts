@@ -3,6 +3,7 @@ export { main, buildProgram } from './cli/main.ts';
 export { haveRedisServer, startLocalRedis } from './queue/local-redis.ts';
 // For the comparison studies (tools/study): member records and the figure renderers of the reports.
 export { RunStore } from './run-store/run-store.ts';
+export type { FieldMetrics } from './aggregate/ensemble.ts';
 export type { DoneMember, MemberRecord } from './run-store/member-record.ts';
 export { renderLinePlot, type Series } from './figures/line-plot.ts';
 export { renderMosaic, type MosaicTile } from './figures/mosaic.ts';

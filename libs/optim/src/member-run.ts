@@ -1,6 +1,7 @@
 // Book-keeping shared by every method's loop: loss history, progress reports and the stopping rule
 // for one member, and the member's result.
 import type { InvertOptions, MemberSpec } from './invert-options.ts';
+import type { DataMisfit } from './objectives/data-misfit.ts';
 import { StoppingRule, type StopReason } from './stopping.ts';
 
 export interface Progress {
@@ -107,6 +108,26 @@ export class MemberRun {
     this.onProgress?.({ member: this.member.index, iteration: k, misfit: chiSquared, regulariser });
     this.stopReason = this.rule.update(k - this.stageStart, chiSquared);
     return this.stopReason !== null;
+  }
+
+  /**
+   * The member's result for its final ln K and heads: predictions and χ²/M against the case's own
+   * (unperturbed) data, this run's history and stop reason, wall time since startMs.
+   */
+  result(caseMisfit: DataMisfit, final: { logK: Float64Array; heads: Float64Array[]; regulariser: number }, startMs: number): MemberResult {
+    return {
+      index: this.member.index,
+      seed: this.member.seed,
+      logK: final.logK,
+      heads: final.heads,
+      predicted: caseMisfit.predicted(final.heads),
+      misfit: caseMisfit.chiSquared(final.heads),
+      regulariser: final.regulariser,
+      history: this.history(),
+      iterations: this.count,
+      stopReason: this.stopReason!,
+      timeMs: performance.now() - startMs,
+    };
   }
 
   history(): LossHistory {

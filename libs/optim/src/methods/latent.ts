@@ -139,17 +139,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
       heads = solveHeads(problem.darcy, logK);
     }
     return {
-      index: m.spec.index,
-      seed: m.spec.seed,
-      logK,
-      heads,
-      predicted: caseMisfit.predicted(heads),
-      misfit: caseMisfit.chiSquared(heads),
-      regulariser,
-      history: m.run.history(),
-      iterations: m.run.iterations,
-      stopReason: m.run.stopReason!,
-      timeMs: performance.now() - m.start,
+      ...m.run.result(caseMisfit, { logK, heads, regulariser }, m.start),
       ...(refineFrom === undefined ? {} : { refineFrom }),
       priorWeight: m.weight.value,
     };

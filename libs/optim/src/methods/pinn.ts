@@ -230,19 +230,7 @@ export function runPinn(problem: InversionProblem, options: InvertOptions, onPro
     }
     const logK = logKAtCentres(points, shapes.logK, params);
     const heads = solveHeads(problem.darcy, logK);
-    return {
-      index: member.index,
-      seed: member.seed,
-      logK,
-      heads,
-      predicted: caseMisfit.predicted(heads),
-      misfit: caseMisfit.chiSquared(heads),
-      regulariser: physics,
-      history: run.history(),
-      iterations: run.iterations,
-      stopReason: run.stopReason!,
-      timeMs: performance.now() - start,
-    };
+    return run.result(caseMisfit, { logK, heads, regulariser: physics }, start);
   };
 
   return options.members.map(runMember);

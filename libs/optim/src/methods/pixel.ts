@@ -38,19 +38,7 @@ export function runPixel(problem: InversionProblem, options: InvertOptions, onPr
     }
     const run = new MemberRun(member, options, onProgress);
     const { heads, regulariser } = pixelDescent(problem.darcy, misfit, logK, new Adam(cells, adamOptionsOf(options)), run, smoothness);
-    return {
-      index: member.index,
-      seed: member.seed,
-      logK,
-      heads,
-      predicted: caseMisfit.predicted(heads),
-      misfit: caseMisfit.chiSquared(heads),
-      regulariser,
-      history: run.history(),
-      iterations: run.iterations,
-      stopReason: run.stopReason!,
-      timeMs: performance.now() - start,
-    };
+    return run.result(caseMisfit, { logK, heads, regulariser }, start);
   };
 
   return options.members.map(runMember);
