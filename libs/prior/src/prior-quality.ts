@@ -78,7 +78,12 @@ export function measureQuality(
   }
   return {
     ...q,
-    samples: { count: sampling.samples, steps: sampling.steps, eta: 0, startFraction: prior.manifest.schedule.startFraction, ...roundStats(got) },
+    samples: {
+      count: sampling.samples, steps: sampling.steps, eta: 0, startFraction: prior.manifest.schedule.startFraction,
+      // prior.sample's deterministic chain integrates a Gaussian skip exactly (Scheduler.skipExactStep)
+      exactSkip: prior.denoiser?.config.gaussianSkip === true,
+      ...roundStats(got),
+    },
     training: roundStats(ref),
     checks,
   };

@@ -28,7 +28,7 @@ export interface Prior {
   encode(logK: tf.Tensor3D): tf.Tensor4D;
   /** ε-prediction; t integer timesteps [B] in [0, T). Differentiable in zt. */
   denoise(zt: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor4D;
-  /** DDIM samples z0 [count, h, w, c] from N(0, I) noise drawn from seed. */
+  /** DDIM samples z0 [count, h, w, c] from N(0, I) noise drawn from seed (η = 0: the Gaussian skip integrated exactly). */
   sample(opts: SampleOptions): tf.Tensor4D;
   /** Deterministic (η = 0) DDIM chain zT -> z0, differentiable in zT. */
   ddimChain(zT: tf.Tensor4D, steps: number, startFraction?: number): tf.Tensor4D;
@@ -90,17 +90,24 @@ export class LatentPrior implements Prior {
     const [h, w, c] = this.manifest.latentShape;
     return tf.tidy(() => {
       const zT = tf.randomNormal([opts.count, h, w, c], 0, 1, 'float32', hashSeed(`${opts.seed}:zT`)) as tf.Tensor4D;
+      const eta = opts.eta ?? 0;
       return ddimSample(this.epsPredictor(), this.scheduler, zT, {
         steps: opts.steps,
-        eta: opts.eta ?? 0,
+        eta,
         startFraction: opts.startFraction,
         seed: opts.seed,
+        exactSkip: eta === 0 && this.hasGaussianSkip(),
       });
     });
   }
 
   ddimChain(zT: tf.Tensor4D, steps: number, startFraction?: number): tf.Tensor4D {
-    return ddimSample(this.epsPredictor(), this.scheduler, zT, { steps, eta: 0, startFraction });
+    return ddimSample(this.epsPredictor(), this.scheduler, zT, { steps, eta: 0, startFraction, exactSkip: this.hasGaussianSkip() });
+  }
+
+  /** Deterministic chains integrate the denoiser's Gaussian skip exactly (Scheduler.skipExactStep). */
+  private hasGaussianSkip(): boolean {
+    return this.requireDenoiser().config.gaussianSkip === true;
   }
 
   private requireDenoiser(): Denoiser {

@@ -14,6 +14,8 @@ export interface DdimOptions {
   startFraction?: number;
   /** Seed of the per-step noise (used only when eta > 0). */
   seed?: number;
+  /** The predictor has the Gaussian skip: integrate it exactly (Scheduler.skipExactStep; eta = 0 only). */
+  exactSkip?: boolean;
 }
 
 /** Unit Gaussian noise for step i of a sampler, a function of (seed, i) only. */
@@ -28,11 +30,13 @@ export function stepNoise(shape: number[], seed: number, i: number): tf.Tensor {
 export function ddimSample(eps: EpsPredictor, scheduler: Scheduler, xT: tf.Tensor4D, opts: DdimOptions): tf.Tensor4D {
   const eta = opts.eta ?? 0;
   const seed = opts.seed ?? 0;
+  if (opts.exactSkip && eta > 0) throw new Error(`ddim: the exact-skip step is deterministic, got eta = ${eta}`);
   const ts = scheduler.setTimesteps(opts.steps, opts.startFraction);
   return tf.tidy(() => {
     let x: tf.Tensor4D = xT;
     ts.forEach((t, i) => {
       x = tf.tidy(() => {
+        if (opts.exactSkip) return scheduler.skipExactStep(eps(x, t), t, x).prev as tf.Tensor4D;
         const noise = eta > 0 ? stepNoise(x.shape, seed, i) : undefined;
         return scheduler.step(eps(x, t), t, x, eta, noise).prev as tf.Tensor4D;
       });

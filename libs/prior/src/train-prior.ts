@@ -7,6 +7,7 @@ import type { FieldKind, PriorManifest, StageRecord } from './manifest.ts';
 import { LatentPrior } from './prior.ts';
 import { loadPrior, readManifest, savePrior } from './prior-io.ts';
 import { measureQuality } from './prior-quality.ts';
+import { writeFileAtomic } from './weights-io.ts';
 import { phasesOf } from './quality.ts';
 import { DEFAULT_SCHEDULE, Scheduler, type ScheduleSpec } from './scheduler.ts';
 import { DEFAULT_DIFFUSION_STAGE, trainDiffusion } from './train-diffusion.ts';
@@ -33,7 +34,9 @@ export interface TrainPriorOptions {
   name: string;
   /** Output directory: manifest.json, model.json, weights.bin, train.ndjson, checkpoints. */
   out: string;
-  stage: 'vae' | 'diffusion' | 'all';
+  /** 'quality': no training; measure the quality figures of the prior in `out` again (e.g. after a
+   *  sampler change) and rewrite its manifest. */
+  stage: 'vae' | 'diffusion' | 'all' | 'quality';
   fieldKind: FieldKind;
   train: FieldSource;
   /** Held-out fields: validation loss per epoch and the quality figures. */
@@ -239,6 +242,18 @@ export async function trainPrior(opts: TrainPriorOptions): Promise<PriorManifest
     }
     await savePrior(opts.out, prior);
     log(`diffusion: saved ${opts.out}`);
+    prior.dispose();
+  }
+  if (opts.stage === 'quality') {
+    const prior = await loadPrior(opts.out);
+    if (!prior.denoiser) throw new Error(`${opts.out}: no trained denoiser (run ldinv train --stage diffusion first)`);
+    const sampling = opts.quality ?? { samples: 500, steps: 50 };
+    log(`quality: ${sampling ? `${sampling.samples} DDIM samples` : 'reconstruction only'}`);
+    const t0 = performance.now();
+    prior.manifest.quality = measureQuality(prior, trainRaw, holdRaw, sampling);
+    prior.manifest.quality.seconds = Math.round((performance.now() - t0) / 1000);
+    writeFileAtomic(join(opts.out, 'manifest.json'), `${JSON.stringify(prior.manifest, null, 2)}\n`);
+    log(`quality: rewrote ${join(opts.out, 'manifest.json')}`);
     prior.dispose();
   }
   return readManifest(opts.out);

@@ -49,6 +49,14 @@ describe('ldinv train and sample', () => {
     const weights = readFileSync(join(cwd, 'priors/tiny/weights.bin'));
     expect(weights.byteLength).toBeGreaterThan(0);
 
+    // --stage quality measures again with other settings, rewrites the manifest, leaves the weights.
+    const q = await ldinv('train', '--data', 'data/b16', '--out', 'priors/tiny', '--stage', 'quality', '--holdout', '8', '--quality-samples', '6', '--quality-steps', '2', '--backend', 'wasm');
+    expect(q.code).toBe(0);
+    const requality = JSON.parse(readFileSync(join(cwd, 'priors/tiny/manifest.json'), 'utf8'));
+    expect(requality.quality.samples).toMatchObject({ count: 6, steps: 2, exactSkip: true });
+    expect(requality.training).toEqual(manifest.training);
+    expect(readFileSync(join(cwd, 'priors/tiny/weights.bin')).equals(weights)).toBe(true);
+
     const s = await ldinv('sample', '--prior', 'priors/tiny', '--count', '3', '--steps', '4', '--seed', '1', '--out', 'samples', '--backend', 'wasm');
     expect(s.stderr).toBe('');
     expect(s.stdout).toMatch(/^wrote samples: 3 samples \(ln K, 16x16\) \+ mosaic\.png from tiny/);
@@ -58,7 +66,7 @@ describe('ldinv train and sample', () => {
 
   it('rejects bad options and missing data in one line', async () => {
     const bad = await ldinv('train', '--data', 'data/b16', '--out', 'p', '--stage', 'both');
-    expect(bad).toMatchObject({ code: 1, stderr: "ldinv: --stage must be one of vae, diffusion, all, got 'both'\n" });
+    expect(bad).toMatchObject({ code: 1, stderr: "ldinv: --stage must be one of vae, diffusion, all, quality, got 'both'\n" });
     const none = await ldinv('train', '--data', 'nowhere', '--out', 'p', '--backend', 'cpu');
     expect(none.code).toBe(1);
     expect(none.stderr).toBe('ldinv: nowhere/dataset.json: not found (is nowhere a dataset written by gen-data?)\n');

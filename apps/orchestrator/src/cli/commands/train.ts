@@ -25,7 +25,7 @@ interface TrainOptionValues {
   backend: string;
 }
 
-const STAGES = ['vae', 'diffusion', 'all'] as const;
+const STAGES = ['vae', 'diffusion', 'all', 'quality'] as const;
 
 export function registerTrain(program: Command): void {
   program
@@ -33,7 +33,7 @@ export function registerTrain(program: Command): void {
     .description('train a prior (VAE + latent diffusion) on a gen-data dataset; resumable')
     .requiredOption('--data <dir>', 'dataset directory (ldinv gen-data --out)')
     .requiredOption('--out <dir>', 'prior directory: manifest.json, model.json, weights.bin, train.ndjson, checkpoints')
-    .option('--stage <stage>', `what to train: ${STAGES.join(' | ')}`, 'all')
+    .option('--stage <stage>', `what to train: ${STAGES.join(' | ')} (quality: only measure the quality figures of --out again)`, 'all')
     .option('--preset <name>', 'architecture and settings (default: gaussian-64 or bimaterial-64 by the data kind)')
     .option('--name <name>', 'prior name in the manifest (default: the --out folder name)')
     .option('--epochs <n>', 'epochs of each stage (default: the preset)')
