@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { flag } from './bench/invert-runs.ts';
 import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
-import { convergenceFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
+import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
 import { STUDY_METHODS } from './study/study-methods.ts';
 import { cellFigures, rowFigures, type RowFigures } from './study/study-metrics.ts';
 import { runStudy, type StudyCell } from './study/study-runner.ts';
@@ -90,6 +90,8 @@ for (const stage of stages) {
       const methods = [...new Set(mine.map((c) => c.methodName))];
       const groups = methods.map((m) => ({ label: m, runDirs: mine.filter((c) => c.methodName === m).map(dirOf) }));
       png(`convergence-${field}-${stage}.png`, convergenceFigure(`${field}, ${SETTINGS[mine[0].setting].label}`, groups), `median chi2/M against iteration per method, ${field}, ${stage}`);
+      const errorCurves = errorCurveFigure(`${field}, ${SETTINGS[mine[0].setting].label}`, groups);
+      if (errorCurves) png(`error-curves-${field}-${stage}.png`, errorCurves, `median ln K error against iteration per method, ${field}, ${stage}`);
       const errors = methods.map((m) => ({ label: m, errors: results.rows.find((r) => r.stage === stage && r.field === field && r.method === m)!.errors }));
       png(`errors-${field}-${stage}.png`, errorDistributionFigure(`${field}: ln K error of single starts`, errors), `distribution of the single-start ln K error per method, ${field}, ${stage}`);
       const first = mine[0].caseDir;

@@ -14,27 +14,51 @@ function doneMembers(dir: string): DoneMember[] {
   return RunStore.open(dir, { writable: false }).readAllMembers().filter((r): r is DoneMember => r.status === 'done');
 }
 
-/** Median χ²/M over every member of the group at each iteration; a member that stopped keeps its last value. */
-function medianMisfitCurve(members: DoneMember[]): Series {
-  const length = Math.max(...members.map((m) => m.history.misfit.length));
-  const x = new Float64Array(length);
-  const y = new Float64Array(length);
-  const column = new Float64Array(members.length);
+/**
+ * Median over every member of the group of one history curve at each iteration: a member that
+ * stopped keeps its last value, and a NaN entry (an iteration where the method did not form ln K)
+ * repeats the member's previous value. Null when no member has the curve.
+ */
+function medianCurve(members: DoneMember[], pick: (m: DoneMember) => Float64Array | undefined): Series | null {
+  const curves = members.map(pick).filter((c): c is Float64Array => c !== undefined && c.length > 0);
+  if (curves.length === 0) return null;
+  const length = Math.max(...curves.map((c) => c.length));
+  const filled = curves.map((c) => {
+    const f = new Float64Array(length).fill(Number.NaN);
+    let last = Number.NaN;
+    for (let k = 0; k < length; k++) f[k] = last = k < c.length && !Number.isNaN(c[k]) ? c[k] : last;
+    return f;
+  });
+  const x: number[] = [];
+  const y: number[] = [];
   for (let k = 0; k < length; k++) {
-    members.forEach((m, j) => (column[j] = m.history.misfit[Math.min(k, m.history.misfit.length - 1)]));
-    column.sort();
+    const column = filled.map((f) => f[k]).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+    if (column.length === 0) continue;
     const mid = column.length >> 1;
-    x[k] = k;
-    y[k] = column.length % 2 ? column[mid] : 0.5 * (column[mid - 1] + column[mid]);
+    x.push(k);
+    y.push(column.length % 2 ? column[mid] : 0.5 * (column[mid - 1] + column[mid]));
   }
   return { x, y };
 }
 
+function curveSeries(groups: RunGroup[], pick: (m: DoneMember) => Float64Array | undefined): Series[] {
+  return groups.flatMap((g) => {
+    const curve = medianCurve(g.runDirs.flatMap(doneMembers), pick);
+    return curve ? [{ ...curve, label: g.label }] : [];
+  });
+}
+
 export function convergenceFigure(title: string, groups: RunGroup[]) {
-  const series = groups.map((g) => ({ ...medianMisfitCurve(g.runDirs.flatMap(doneMembers)), label: g.label }));
-  return renderLinePlot(series, {
+  return renderLinePlot(curveSeries(groups, (m) => m.history.misfit), {
     title, xLabel: 'iteration', yLabel: 'median chi2/M over all starts', logY: true, references: [{ y: 1, label: 'chi2/M = 1' }],
   });
+}
+
+/** Median ln K error of the starts against iteration (runs whose case has a truth), one curve per group. */
+export function errorCurveFigure(title: string, groups: RunGroup[]) {
+  const series = curveSeries(groups, (m) => m.history.logKError);
+  if (series.length === 0) return null;
+  return renderLinePlot(series, { title, xLabel: 'iteration', yLabel: 'median ln K relative L2 error over all starts', logY: false });
 }
 
 /** Empirical distribution functions of the per-start ln K errors, one curve per method. */

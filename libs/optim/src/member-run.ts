@@ -1,6 +1,7 @@
 // Book-keeping shared by every method's loop: loss history, progress reports and the stopping rule
 // for one member, and the member's result.
 import type { InvertOptions, MemberSpec } from './invert-options.ts';
+import { relativeL2 } from './metrics/relative-l2.ts';
 import type { DataMisfit } from './objectives/data-misfit.ts';
 import { StoppingRule, type StopReason } from './stopping.ts';
 
@@ -23,6 +24,9 @@ export interface LossHistory {
   misfit: Float64Array;
   /** λ R at each iteration. */
   regulariser: Float64Array;
+  /** Relative L2 error of ln K against the problem's truth (synthetic cases only); NaN at iterations
+   *  where the method did not form ln K (pinn forms it every PINN_TRACE_EVERY iterations). */
+  logKError?: Float64Array;
 }
 
 export interface MemberResult {
@@ -58,6 +62,7 @@ export interface MemberResult {
 export class MemberRun {
   private misfit: Float64Array;
   private regulariser: Float64Array;
+  private logKError: Float64Array | null;
   private rule: StoppingRule;
   private stageStart = 0;
   private count = 0;
@@ -67,9 +72,11 @@ export class MemberRun {
     readonly member: MemberSpec,
     private readonly options: InvertOptions,
     private readonly onProgress?: ProgressCallback,
+    private readonly truthLogK?: Float64Array,
   ) {
     this.misfit = new Float64Array(options.iterations);
     this.regulariser = new Float64Array(options.iterations);
+    this.logKError = truthLogK ? new Float64Array(options.iterations) : null;
     this.rule = this.stoppingRule(options.iterations);
   }
 
@@ -89,6 +96,7 @@ export class MemberRun {
       };
       this.misfit = grow(this.misfit);
       this.regulariser = grow(this.regulariser);
+      if (this.logKError) this.logKError = grow(this.logKError);
     }
     this.rule = this.stoppingRule(maxIterations);
     this.stageStart = this.count;
@@ -100,11 +108,15 @@ export class MemberRun {
     return this.stopReason !== null;
   }
 
-  /** Records the next iteration's χ²/M and λR; returns true when the member should stop. */
-  record(chiSquared: number, regulariser: number): boolean {
+  /**
+   * Records the next iteration's χ²/M, λR and (when the problem has a truth and logK is given) the
+   * ln K error; returns true when the member should stop.
+   */
+  record(chiSquared: number, regulariser: number, logK?: ArrayLike<number>): boolean {
     const k = this.count++;
     this.misfit[k] = chiSquared;
     this.regulariser[k] = regulariser;
+    if (this.logKError) this.logKError[k] = logK ? relativeL2(logK, this.truthLogK!) : Number.NaN;
     this.onProgress?.({ member: this.member.index, iteration: k, misfit: chiSquared, regulariser });
     this.stopReason = this.rule.update(k - this.stageStart, chiSquared);
     return this.stopReason !== null;
@@ -135,6 +147,7 @@ export class MemberRun {
       iteration: Int32Array.from({ length: this.count }, (_, k) => k),
       misfit: this.misfit.slice(0, this.count),
       regulariser: this.regulariser.slice(0, this.count),
+      ...(this.logKError ? { logKError: this.logKError.slice(0, this.count) } : {}),
     };
   }
 

@@ -12,6 +12,8 @@ export interface InversionProblem {
   M: number;
   /** rows[t][i]: position in the case's observation list of datum i of test t. */
   rows: Int32Array[];
+  /** A synthetic case's true ln K: when present, member histories also hold the ln K error. */
+  truthLogK?: Float64Array;
 }
 
 /**

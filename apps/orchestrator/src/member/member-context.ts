@@ -20,6 +20,8 @@ export async function createMemberContext(config: WorkerConfig): Promise<MemberC
   const report = await initBackend({ backend: config.backend });
   const caseData = readCase(config.caseDir);
   const problem = buildInversionProblem(caseProblem(caseData), caseData.observations, join(config.caseDir, 'obs.csv'));
+  // A synthetic case's truth only adds the ln K error to each member's history.
+  if (caseData.truthLogK) problem.truthLogK = caseData.truthLogK;
   const prior = config.prior ? await loadPrior(config.prior) : null;
   return { config, caseData, problem, prior, backend: report.backend };
 }

@@ -86,6 +86,7 @@ export function resultBuffers(result: TaskResult): ArrayBuffer[] {
     add(m.history.iteration);
     add(m.history.misfit);
     add(m.history.regulariser);
+    if (m.history.logKError) add(m.history.logKError);
   }
   return [...out];
 }

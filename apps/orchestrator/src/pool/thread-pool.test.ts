@@ -27,6 +27,9 @@ describe('ThreadPoolExecutor', () => {
       expect(m.logK).toBeInstanceOf(Float64Array);
       expect(m.logK).toHaveLength(256);
       expect(m.history.misfit).toHaveLength(m.iterations);
+      // The case has a truth: the ln K error is traced and comes back with the history.
+      expect(m.history.logKError).toHaveLength(m.iterations);
+      expect(m.history.logKError!.every((e) => e > 0 && e < 2)).toBe(true);
       expect(reports.filter(([mm]) => mm === m.index).map(([, it]) => it)).toEqual(Array.from({ length: m.iterations }, (_, k) => k));
     }
     // rml: each member fits its own perturbed data, so members differ.

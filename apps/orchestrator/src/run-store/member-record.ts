@@ -11,6 +11,9 @@ export interface MemberHistory {
   misfit: Float64Array;
   /** Regulariser value λ R at that iteration (0 where the method has none). */
   regulariser: Float64Array;
+  /** Relative L2 error of ln K against the case's truth_logk.npy (cases that have one); NaN where
+   *  the method did not form ln K that iteration. */
+  logKError?: Float64Array;
 }
 
 export interface MemberTiming {

@@ -111,7 +111,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     misfit: options.mode === 'rml' ? caseMisfit.withData(perturbData(problem.observations, spec.seed)) : caseMisfit,
     z: starts.slice(b * dim, (b + 1) * dim),
     adam: new Adam(dim, adamOptionsOf(options)),
-    run: new MemberRun(spec, options, onProgress),
+    run: new MemberRun(spec, options, onProgress, problem.truthLogK),
     rng: createRng(deriveSeed(spec.seed, STREAM.diffusion)),
     weight: new AdaptiveWeight(options),
     start: performance.now(),
@@ -168,7 +168,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     active.forEach((m, a) => {
       const chiSquared = 2 * evaluations[a].value;
       const reported = m.weight.value * priorValues[a];
-      if (m.run.record(chiSquared, reported)) {
+      if (m.run.record(chiSquared, reported, logK.subarray(a * cells, (a + 1) * cells))) {
         m.result = finish(m, logK.subarray(a * cells, (a + 1) * cells), reported);
         return;
       }

@@ -7,7 +7,7 @@ import { relativeL2 } from '../metrics/relative-l2.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';
 import { cellCentres, cellField, syntheticProblem } from '../test-cases.fixture.ts';
 import { initMlp, mlpSize } from './pinn-network.ts';
-import { drawCollocation, pinnLossAndGradient, pinnPoints } from './pinn.ts';
+import { drawCollocation, PINN_TRACE_EVERY, pinnLossAndGradient, pinnPoints } from './pinn.ts';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -49,6 +49,7 @@ describe('pinn', () => {
     const truth = cellField(grid, smooth);
     const darcy = { grid, bc: 'source' as const, tests: [[], [{ x: 0.3, y: 0.6, rate: 1 }]] };
     const { problem } = syntheticProblem(darcy, truth, cellCentres(grid), 1e-2);
+    problem.truthLogK = truth;
     const result = await invert(problem, null, {
       method: 'pinn', iterations: 400, noiseTolerance: null, stallWindow: 0,
     });
@@ -61,6 +62,13 @@ describe('pinn', () => {
     expect(member.misfit).toBeLessThan(0.5);
     expect(member.iterations).toBe(400);
     expect(member.stopReason).toBe('max-iterations');
+    // The ln K error is traced every PINN_TRACE_EVERY iterations (NaN between), from the start's 1.
+    const trace = member.history.logKError!;
+    expect(trace).toHaveLength(400);
+    expect(trace[0]).toBeCloseTo(1, 2);
+    expect(trace[390]).toBeLessThan(0.5);
+    expect(Number.isNaN(trace[391])).toBe(true);
+    expect(trace.filter((v) => !Number.isNaN(v))).toHaveLength(400 / PINN_TRACE_EVERY);
   });
 
   it('gives the same members for the same seeds (rml) and different ones for other seeds', async () => {

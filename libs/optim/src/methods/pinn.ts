@@ -172,6 +172,9 @@ export function drawCollocation(order: Int32Array, count: number, rng: Rng): Int
 }
 
 /** The ln K network at the cell centres (float64 for the solver). */
+/** A synthetic case's ln K error is traced every this many iterations (a full-grid pass of the ln K network). */
+export const PINN_TRACE_EVERY = 10;
+
 function logKAtCentres(points: PinnPoints, shape: MlpShape, params: Float32Array): Float64Array {
   const values = tf.tidy(() => {
     const x = tf.tensor2d(points.centres, [points.centres.length / 2, 2]);
@@ -209,7 +212,7 @@ export function runPinn(problem: InversionProblem, options: InvertOptions, onPro
     params.set(initMlp(shapes.head, rng, 0.1), nK);
     const grad = new Float32Array(size);
     const adam = new Adam(size, adamOptions);
-    const run = new MemberRun(member, bookOptions, onProgress);
+    const run = new MemberRun(member, bookOptions, onProgress, problem.truthLogK);
     const order = Int32Array.from({ length: cells }, (_, c) => c);
     const collocationRng = createRng(deriveSeed(member.seed, STREAM.pinnCollocation));
     const rule = new StoppingRule({ ...options, maxIterations: options.iterations });
@@ -219,7 +222,8 @@ export function runPinn(problem: InversionProblem, options: InvertOptions, onPro
       const collocation = drawCollocation(order, options.pinnCollocation, collocationRng);
       const loss = pinnLossAndGradient(points, misfit, shapes, options, params, grad, collocation, dataCells);
       physics = loss.physics;
-      run.record(2 * loss.misfit, physics);
+      const traced = problem.truthLogK && k % PINN_TRACE_EVERY === 0 ? logKAtCentres(points, shapes.logK, params) : undefined;
+      run.record(2 * loss.misfit, physics, traced);
       // Stop before stepping, so the returned networks are the ones whose loss was recorded last.
       const reason = rule.update(k, 2 * loss.misfit + 2 * physics);
       if (reason !== null) {

@@ -28,7 +28,7 @@ export function pixelDescent(
     const r = lossAndGradient(darcy, logK, misfit.loss);
     const value = regulariser ? regulariser(logK, gradR) : 0;
     // Stop before stepping, so the returned ln K is the one whose loss was recorded last.
-    if (run.record(2 * r.value, value)) return { heads: r.heads, regulariser: value };
+    if (run.record(2 * r.value, value, logK)) return { heads: r.heads, regulariser: value };
     for (let c = 0; c < cells; c++) grad[c] = r.gradLogK[c] + (regulariser ? gradR[c] : 0);
     adam.step(logK, grad);
   }

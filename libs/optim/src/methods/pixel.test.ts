@@ -9,6 +9,7 @@ describe('pixel', () => {
     const grid = { nx: 16, ny: 16 };
     const truth = cellField(grid, (x, y) => 1 + 0.5 * Math.sin(2 * Math.PI * x) * Math.sin(Math.PI * y));
     const { problem } = syntheticProblem(tomographyProblem(grid), truth, cellCentres(grid), 1e-3);
+    problem.truthLogK = truth;
     // Per-cell Adam converges slowly on smooth modes: 2000 cheap iterations (~0.3 ms each here).
     const result = await invert(problem, null, {
       method: 'pixel',
@@ -26,6 +27,11 @@ describe('pixel', () => {
     expect(member.stopReason).toBe('max-iterations');
     expect(member.history.misfit[1999]).toBeLessThan(1e-5 * member.history.misfit[0]);
     expect(member.misfit).toBe(member.history.misfit[1999]);
+    // With a truth the history also traces the ln K error, ending at the final field's error.
+    const trace = member.history.logKError!;
+    expect(trace).toHaveLength(2000);
+    expect(trace[1999]).toBeCloseTo(error, 12);
+    expect(trace[0]).toBeCloseTo(relativeL2(new Float64Array(truth.length), truth), 12); // start: ln K = 0
   });
 
   it('gives the same members for the same seeds (rml + random start) and different ones for other seeds', async () => {

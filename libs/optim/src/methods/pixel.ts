@@ -36,7 +36,7 @@ export function runPixel(problem: InversionProblem, options: InvertOptions, onPr
       const rng = createRng(deriveSeed(member.seed, STREAM.pixelStart));
       for (let c = 0; c < cells; c++) logK[c] += options.pixelInitStd * rng.normal();
     }
-    const run = new MemberRun(member, options, onProgress);
+    const run = new MemberRun(member, options, onProgress, problem.truthLogK);
     const { heads, regulariser } = pixelDescent(problem.darcy, misfit, logK, new Adam(cells, adamOptionsOf(options)), run, smoothness);
     return run.result(caseMisfit, { logK, heads, regulariser }, start);
   };
