@@ -4,7 +4,7 @@
 // dJ/dlnK, i.e. one lossAndGradient call - as the median over repeats, in ms and ns per unknown,
 // and the growth from 128^2 to 256^2. Targets (2-core machine): 2, 10, 60 ms; growth <= 5x.
 // --quick takes fewer repeats and says so in its JSON lines.
-import { factorStats, fourierField, lossAndGradient, type DarcyProblem } from '@ldinv/solver';
+import { DarcySystem, factorStats, fourierField, lossAndGradient, type DarcyProblem } from '@ldinv/solver';
 
 const quick = process.argv.includes('--quick');
 const GRIDS = [
@@ -24,6 +24,7 @@ const median = (a: number[]): number => {
 };
 
 const medians = new Map<number, number>();
+const partMedians = new Map<string, number>();
 for (const { n, repeats, targetMs } of GRIDS) {
   const grid = { nx: n, ny: n };
   // Smooth-ish random field: 64 Fourier modes up to wavenumber 16, scaled to sigma_lnK = 2.
@@ -43,6 +44,23 @@ for (const { n, repeats, targetMs } of GRIDS) {
   }
   const ms = median(times);
   medians.set(n, ms);
+  // The same call in its parts, to show which part sets the growth with the grid.
+  const parts = { 'factorisation (with K, assembly)': [] as number[], 'forward solve (with rhs)': [] as number[], 'adjoint solve': [] as number[], gradient: [] as number[] };
+  for (let r = 0; r < runs; r++) {
+    let t0 = performance.now();
+    const system = new DarcySystem(problem, logK);
+    let t1 = performance.now();
+    parts['factorisation (with K, assembly)'].push(t1 - t0);
+    const heads = system.heads();
+    t0 = performance.now();
+    parts['forward solve (with rhs)'].push(t0 - t1);
+    const lambdas = system.solve(loss(heads).dHeads);
+    t1 = performance.now();
+    parts['adjoint solve'].push(t1 - t0);
+    system.gradLogK(heads, lambdas);
+    parts.gradient.push(performance.now() - t1);
+  }
+  for (const [part, t] of Object.entries(parts)) partMedians.set(`${part}|${n}`, median(t));
   const stats = factorStats(grid);
   const extra = { repeats: runs, minMs: Number(Math.min(...times).toPrecision(4)), targetMs };
   emit('forward+adjoint ms', n, ms, extra);
@@ -50,3 +68,10 @@ for (const { n, repeats, targetMs } of GRIDS) {
   emit('factorisation GFLOP', n, stats.flops / 1e9, { factorEntries: stats.factorEntries, largestFront: stats.largestFront });
 }
 emit('growth 128^2 -> 256^2', null, medians.get(256)! / medians.get(128)!, { targetMax: 5 });
+// The whole call's growth is a time-weighted mean of its parts' growths (n^1.5 flops of the nested-
+// dissection factorisation, n log n factor entries of the solves, n for the rest).
+for (const part of ['factorisation (with K, assembly)', 'forward solve (with rhs)', 'adjoint solve', 'gradient']) {
+  const at = (n: number) => partMedians.get(`${part}|${n}`)!;
+  emit(`${part} ms`, 128, at(128));
+  emit(`${part} ms`, 256, at(256), { growth: Number((at(256) / at(128)).toPrecision(3)) });
+}
