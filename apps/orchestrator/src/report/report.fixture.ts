@@ -20,7 +20,10 @@ export function syntheticReport() {
   };
   const records: MemberRecord[] = [0, 1, 2, 3].map((m) => {
     const logK = truth.map((v, i) => v + 0.3 * Math.sin(m + i));
-    return { ...doneMember(m, nx, ny), logK, heads: heads(logK), misfit: m === 2 ? 40 : 1 + m / 10 };
+    const base = doneMember(m, nx, ny);
+    // Traced ln K error with a gap (NaN), as pinn writes it.
+    const history = { ...base.history, logKError: Float64Array.of(1, Number.NaN, 0.3 + m / 10) };
+    return { ...base, logK, heads: heads(logK), misfit: m === 2 ? 40 : 1 + m / 10, history };
   });
   records.push({ version: 1, status: 'failed', index: 4, seed: 4, attempts: 3, error: 'worker <died>', errors: ['worker <died>'] });
   const result = aggregateMembers(records, c, { maxMisfit: 10 });

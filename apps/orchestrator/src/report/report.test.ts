@@ -21,6 +21,7 @@ describe('report.html', () => {
     expect(html).not.toMatch(/(src|href)="(?!data:)/);
     expect(figures.map((f) => f.file)).toEqual([
       'logk_truth.png', 'logk_mean.png', 'logk_std.png', 'logk_error.png', 'head_t0_mean.png', 'head_t0_std.png', 'logk_members.png', 'convergence.png',
+      'logk_error_curves.png',
     ]);
   });
 

@@ -81,6 +81,21 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
           references: [{ y: 1, label: 'noise level' }, ...(Number.isFinite(maxMisfit) ? [{ y: maxMisfit, label: 'max-misfit', colour: [200, 0, 0] as Rgb }] : [])],
         },
       ).toPng());
+    const traced = done.filter((m) => m.history.logKError);
+    if (traced.length > 0) {
+      add('logk_error_curves.png', 'Relative L2 error of ln K against the true field, per iteration, for every finished member (the case has a truth); dashed grey: left out.',
+        renderLinePlot(
+          traced.map((m) => {
+            // NaN: an iteration where the method did not form ln K (pinn traces every few iterations).
+            const kept = [...m.history.logKError!.keys()].filter((k) => Number.isFinite(m.history.logKError![k]));
+            return {
+              x: kept.map((k) => m.history.iteration[k]), y: kept.map((k) => m.history.logKError![k]),
+              ...(included.has(m.index) ? {} : { colour: EXCLUDED, dashed: true }),
+            };
+          }),
+          { title: 'ln K error', xLabel: 'iteration', yLabel: 'relative L2 error of ln K', logY: false },
+        ).toPng());
+    }
   }
   return out;
 }

@@ -155,7 +155,9 @@ export async function invertCommand(o: InvertOptionValues, out: NodeJS.WriteStre
 
 async function invertPrepared(run: PreparedRun, o: InvertOptionValues, out: NodeJS.WriteStream, queue: QueueLink | undefined): Promise<string> {
   const mode = viewMode(o.json ?? false, out);
-  const view = createProgressView(mode, run.manifest.config.iters, out);
+  const { iters, refine, method } = run.manifest.config;
+  // A member's budget: the latent descent, then (ldim) up to `refine` refine iterations.
+  const view = createProgressView(mode, iters + (method === 'ldim' ? refine : 0), out);
   const ctrl = new AbortController();
   let signals = 0;
   const onSignal = () => {
