@@ -14,7 +14,7 @@ import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigu
 import { STUDY_METHODS } from './study/study-methods.ts';
 import { cellFigures, rowFigures, type RowFigures } from './study/study-metrics.ts';
 import { runStudy, type StudyCell } from './study/study-runner.ts';
-import { resultsMarkdown, withReadmeResults, type StudyResults } from './study/study-report.ts';
+import { resultsMarkdown, studyTiming, withReadmeResults, type StudyResults } from './study/study-report.ts';
 
 const cases = Number(flag('cases', '5'));
 const calibrationCases = Number(flag('calibration-cases', '20'));
@@ -64,6 +64,8 @@ for (const s of stages) if (!STAGES[s]) throw new Error(`--stages: unknown stage
 const results: StudyResults = { settings: { cases, calibrationCases, members, iters }, rows: [], calibration: [], figures: [] };
 mkdirSync(outDir, { recursive: true });
 const started = Date.now();
+const resultsPath = join(outDir, 'results.json');
+const studyRunDirs: string[] = [];
 
 function png(name: string, raster: { toPng(): Buffer }, caption: string): void {
   writeFileSync(join(outDir, name), raster.toPng());
@@ -84,6 +86,7 @@ for (const stage of stages) {
     else results.rows.push({ stage, field, setting, method, ...row });
   }
   const dirOf = (c: Cell) => join(runsRoot, 'runs', c.id);
+  studyRunDirs.push(...cells.map(dirOf));
   for (const field of FIELD_KINDS) {
     const mine = cells.filter((c) => c.field === field);
     if (stage === 'core' || stage === 'informative') {
@@ -108,8 +111,9 @@ for (const stage of stages) {
     const curves = results.calibration.map((r) => ({ label: `${r.field} (rml, ${members} members)`, observed: r.reliability! }));
     png('reliability.png', reliabilityFigure('Reliability of the rml ensembles', curves), 'observed against nominal coverage of the t interval, rml ensembles');
   }
-  results.wallMinutes = (Date.now() - started) / 60_000;
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  // From the runs' own session records, so that regenerating the documents keeps the figures.
+  results.timing = studyTiming(studyRunDirs);
+  writeFileSync(resultsPath, `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(docPath, resultsMarkdown(results));
   if (readmePath !== 'none') writeFileSync(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
   console.error(`reproduce: stage ${stage} written to ${docPath} and ${outDir}`);

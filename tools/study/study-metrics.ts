@@ -23,6 +23,12 @@ export interface CellFigures {
   singleRelL2: number;
   /** ln K relative L2 error of the ensemble mean. */
   ensembleRelL2: number;
+  /**
+   * The ensemble-mean error extrapolated to infinitely many members, treating members as i.i.d.
+   * around their expected field μ: E|x̄_N − t|² = |μ − t|² + v/N and E|x_i − t|² = |μ − t|² + v give
+   * |μ − t|² = (N e_N² − mean e_i²)/(N − 1). Tells how much of e_N is the ensemble's finite size.
+   */
+  infiniteEnsembleRelL2: number | null;
   singleSsim: number | null;
   ensembleSsim: number | null;
   singleMisclassified: number | null;
@@ -45,6 +51,13 @@ export interface CellFigures {
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const meanOrNull = (v: (number | null)[]) => (v.some((x) => x === null) || v.length === 0 ? null : mean(v as number[]));
 
+export function infiniteEnsembleError(ensembleError: number, memberErrors: number[]): number | null {
+  const n = memberErrors.length;
+  if (n < 2) return null;
+  const meanSquare = memberErrors.reduce((a, e) => a + e * e, 0) / n;
+  return Math.sqrt(Math.max(0, (n * ensembleError ** 2 - meanSquare) / (n - 1)));
+}
+
 export function cellFigures(s: RunSummary): CellFigures {
   const done = s.memberTable.filter((r) => r.status !== 'failed' && r.metrics !== null);
   if (done.length === 0 || !s.ensemble) throw new Error(`${s.run}: no finished members to measure`);
@@ -54,6 +67,7 @@ export function cellFigures(s: RunSummary): CellFigures {
   return {
     singleRelL2: m,
     ensembleRelL2: s.ensemble.mean.relL2LogK,
+    infiniteEnsembleRelL2: infiniteEnsembleError(s.ensemble.mean.relL2LogK, errors),
     singleSsim: meanOrNull(done.map((r) => r.metrics!.ssimLogK)),
     ensembleSsim: s.ensemble.mean.ssimLogK,
     singleMisclassified: meanOrNull(done.map((r) => r.metrics!.misclassified)),
@@ -79,6 +93,7 @@ export function rowFigures(cells: CellFigures[]): RowFigures {
     cases: cells.length,
     singleRelL2: avg((c) => c.singleRelL2),
     ensembleRelL2: avg((c) => c.ensembleRelL2),
+    infiniteEnsembleRelL2: avgOrNull((c) => c.infiniteEnsembleRelL2),
     singleSsim: avgOrNull((c) => c.singleSsim),
     ensembleSsim: avgOrNull((c) => c.ensembleSsim),
     singleMisclassified: avgOrNull((c) => c.singleMisclassified),
