@@ -53,6 +53,11 @@ export interface MemberRow {
   misfit: number | null;
   regulariser: number | null;
   iterations: number | null;
+  stopReason: string | null;
+  /** First refine iteration (ldim members whose refine stage ran), else null. */
+  refineFrom: number | null;
+  /** Prior weight λ at the end of the latent stage (ldim, vae), else null. */
+  priorWeight: number | null;
   wallMs: number | null;
   worker: string | null;
   error: string | null;
@@ -157,13 +162,14 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     r.status === 'done'
       ? {
           index: r.index, seed: r.seed, status: keep(r) ? 'included' : 'excluded', attempts: r.attempts,
-          misfit: r.misfit, regulariser: r.regulariser, iterations: r.iterations,
+          misfit: r.misfit, regulariser: r.regulariser, iterations: r.iterations, stopReason: r.stopReason,
+          refineFrom: r.refineFrom ?? null, priorWeight: r.priorWeight ?? null,
           wallMs: r.timing.wallMs, worker: r.timing.worker, error: null,
           metrics: fieldMetrics(c, r.logK, r.heads, r.predicted),
         }
       : {
           index: r.index, seed: r.seed, status: 'failed', attempts: r.attempts, misfit: null, regulariser: null,
-          iterations: null, wallMs: null, worker: null, error: r.error, metrics: null,
+          iterations: null, stopReason: null, refineFrom: null, priorWeight: null, wallMs: null, worker: null, error: r.error, metrics: null,
         },
   );
   const result: AggregateResult = {

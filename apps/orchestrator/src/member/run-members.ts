@@ -30,5 +30,7 @@ export async function runMembers(ctx: MemberContext, members: MemberSpec[], repo
     history: m.history,
     iterations: m.iterations,
     stopReason: m.stopReason,
+    ...(m.refineFrom === undefined ? {} : { refineFrom: m.refineFrom }),
+    ...(m.priorWeight === undefined ? {} : { priorWeight: m.priorWeight }),
   }));
 }

@@ -48,6 +48,10 @@ export interface MemberOutcome {
   iterations: number;
   /** Why the optimiser stopped, as @ldinv/optim reports it. */
   stopReason: string;
+  /** ldim with a refine stage that ran: the first iteration of the refine stage. */
+  refineFrom?: number;
+  /** ldim, vae: the prior weight λ at the end of the latent stage (it adapts). */
+  priorWeight?: number;
 }
 
 export interface TaskResult {

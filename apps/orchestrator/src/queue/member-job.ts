@@ -77,6 +77,7 @@ const taskResultSchema = z.object({
   members: z.array(z.object({
     index: int(0), seed: int(0), grid: z.object({ nx: int(1), ny: int(1) }), logK: f64, heads: z.array(f64), predicted: f64,
     misfit: anyNumber, regulariser: anyNumber, iterations: int(0), stopReason: z.string(),
+    refineFrom: int(0).optional(), priorWeight: anyNumber.optional(),
     history: z.object({ iteration: z.instanceof(Int32Array), misfit: f64, regulariser: f64, logKError: f64.optional() }),
   })),
   backend: z.string(), worker: z.string(), startedAt: z.string(),

@@ -19,10 +19,13 @@ const METRIC_COLUMNS: [keyof FieldMetrics, string][] = [
 ];
 
 function memberTable(rows: MemberRow[], withMetrics: boolean): string {
-  const head = ['member', 'seed', 'status', 'χ²/M', 'regulariser', 'iterations', 'attempts', 'wall s', 'worker',
+  // Latent methods only: the final prior weight, and where ldim's refine stage took over.
+  const latent = rows.some((r) => r.priorWeight !== null);
+  const head = ['member', 'seed', 'status', 'χ²/M', 'regulariser', 'iterations', 'stop', ...(latent ? ['final λ', 'refined from'] : []), 'attempts', 'wall s', 'worker',
     ...(withMetrics ? METRIC_COLUMNS.filter(([k]) => k !== 'chi2').map(([, l]) => l) : []), 'error'];
   const body = rows.map((r) => {
     const cells = [String(r.index), String(r.seed), r.status, fmt(r.misfit), fmt(r.regulariser), r.iterations === null ? '–' : String(r.iterations),
+      r.stopReason ?? '–', ...(latent ? [fmt(r.priorWeight), r.refineFrom === null ? '–' : String(r.refineFrom)] : []),
       String(r.attempts), r.wallMs === null ? '–' : (r.wallMs / 1000).toFixed(2), r.worker ?? '–',
       ...(withMetrics ? METRIC_COLUMNS.filter(([k]) => k !== 'chi2').map(([k]) => fmt(r.metrics?.[k])) : []), r.error ?? ''];
     return `<tr class="${r.status}" data-member="${r.index}">${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;

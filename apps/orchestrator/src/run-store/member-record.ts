@@ -51,6 +51,10 @@ export interface DoneMember extends MemberBase {
   iterations: number;
   /** Why the optimiser stopped ('noise-level', 'stalled', 'max-iterations'). */
   stopReason: string;
+  /** ldim with a refine stage that ran: the first iteration of the refine stage in history. */
+  refineFrom?: number;
+  /** ldim, vae: the prior weight λ at the end of the latent stage (it adapts). */
+  priorWeight?: number;
   timing: MemberTiming;
 }
 

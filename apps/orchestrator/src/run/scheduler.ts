@@ -110,6 +110,8 @@ export async function runScheduled(opts: ScheduleOptions): Promise<ScheduleResul
         version: MEMBER_RECORD_VERSION, status: 'done', index: m.index, seed: spec.seed, attempts: made,
         grid: m.grid, logK: m.logK, heads: m.heads, predicted: m.predicted, misfit: m.misfit,
         regulariser: m.regulariser, history: m.history, iterations: m.iterations, stopReason: m.stopReason,
+        ...(m.refineFrom === undefined ? {} : { refineFrom: m.refineFrom }),
+        ...(m.priorWeight === undefined ? {} : { priorWeight: m.priorWeight }),
         timing: { startedAt: result.startedAt, wallMs, worker: result.worker },
       };
       finished.add(spec.index);
