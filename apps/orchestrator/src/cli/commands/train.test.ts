@@ -24,7 +24,7 @@ async function ldinv(...args: string[]): Promise<{ code: number; stdout: string;
 describe('ldinv train and sample', () => {
   it('trains a tiny prior on a gen-data set, resumes, and samples .npy fields and a mosaic', async () => {
     expect((await ldinv('gen-data', '--field', 'bimaterial', '--grid', '16', '--count', '40', '--seed', '1', '--out', 'data/b16')).code).toBe(0);
-    const args = ['train', '--data', 'data/b16', '--out', 'priors/tiny', '--preset', 'tiny', '--holdout', '8', '--quality-samples', '4', '--quality-steps', '3', '--backend', 'wasm'];
+    const args = ['train', '--data', 'data/b16', '--out', 'priors/tiny', '--preset', 'tiny', '--holdout', '8', '--quality-samples', '4', '--quality-steps', '3', '--ema-decay', '0', '--backend', 'wasm'];
     const run = await ldinv(...args);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -33,7 +33,7 @@ describe('ldinv train and sample', () => {
     expect(manifest).toMatchObject({ name: 'tiny', fieldKind: 'bimaterial', grid: { nx: 16, ny: 16 }, latentShape: [4, 4, 2] });
     expect(manifest.phases[1] - manifest.phases[0]).toBeCloseTo(Math.log(10), 5);
     expect(manifest.training.vae).toMatchObject({ epochs: 1, batch: 8, steps: 4, backend: 'wasm' });
-    expect(manifest.training.diffusion).toMatchObject({ epochs: 1, steps: 4 });
+    expect(manifest.training.diffusion).toMatchObject({ epochs: 1, steps: 4, emaDecay: 0 }); // the preset's is 0.9
     expect(Object.keys(manifest.quality.checks)).toEqual(['reconstructionMisclassified', 'nearPhase', 'volumeFraction']);
     const log = readFileSync(join(cwd, 'priors/tiny/train.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.map((r) => [r.stage, r.epoch])).toEqual([
@@ -67,6 +67,8 @@ describe('ldinv train and sample', () => {
   it('rejects bad options and missing data in one line', async () => {
     const bad = await ldinv('train', '--data', 'data/b16', '--out', 'p', '--stage', 'both');
     expect(bad).toMatchObject({ code: 1, stderr: "ldinv: --stage must be one of vae, diffusion, all, quality, got 'both'\n" });
+    const ema = await ldinv('train', '--data', 'data/b16', '--out', 'p', '--ema-decay', '1', '--backend', 'cpu');
+    expect(ema).toMatchObject({ code: 1, stderr: 'ldinv: --ema-decay must be in [0, 1), got "1"\n' });
     const none = await ldinv('train', '--data', 'nowhere', '--out', 'p', '--backend', 'cpu');
     expect(none.code).toBe(1);
     expect(none.stderr).toBe('ldinv: nowhere/dataset.json: not found (is nowhere a dataset written by gen-data?)\n');

@@ -20,6 +20,7 @@ interface TrainOptionValues {
   holdout: string;
   resume?: boolean;
   checkpointEvery: string;
+  emaDecay?: string;
   qualitySamples: string;
   qualitySteps: string;
   backend: string;
@@ -40,6 +41,7 @@ export function registerTrain(program: Command): void {
     .option('--vae-epochs <n>', 'epochs of the VAE stage (overrides --epochs)')
     .option('--diffusion-epochs <n>', 'epochs of the diffusion stage (overrides --epochs)')
     .option('--batch <n>', 'mini-batch size of both stages (default: the preset)')
+    .option('--ema-decay <d>', 'EMA decay of the denoiser weights in [0, 1); 0 ships the raw weights (default: the preset)')
     .option('--holdout <n>', 'last n fields of the dataset are held out (validation, quality figures)', '500')
     .option('--resume', 'continue from the checkpoints in --out exactly where they stopped')
     .option('--checkpoint-every <s>', 'seconds between checkpoints', '300')
@@ -57,6 +59,8 @@ async function train(o: TrainOptionValues): Promise<void> {
   const vaeEpochs = int('vae-epochs', o.vaeEpochs, 1) ?? epochs;
   const diffusionEpochs = int('diffusion-epochs', o.diffusionEpochs, 1) ?? epochs;
   const batch = int('batch', o.batch, 1);
+  const emaDecay = o.emaDecay === undefined ? undefined : numberOption('ema-decay', o.emaDecay, { min: 0 });
+  if (emaDecay !== undefined && emaDecay >= 1) throw new Error(`--ema-decay must be in [0, 1), got ${JSON.stringify(o.emaDecay)}`);
   const holdout = int('holdout', o.holdout, 1) as number;
   const checkpointEverySec = numberOption('checkpoint-every', o.checkpointEvery, { min: 1 });
   const qualitySamples = int('quality-samples', o.qualitySamples, 0) as number;
@@ -110,7 +114,10 @@ async function train(o: TrainOptionValues): Promise<void> {
       vae: preset.vae,
       vaeStage: { ...preset.vaeStage, ...(vaeEpochs ? { epochs: vaeEpochs } : {}), ...(batch ? { batch } : {}) },
       denoiser: preset.denoiser,
-      diffusionStage: { ...preset.diffusionStage, ...(diffusionEpochs ? { epochs: diffusionEpochs } : {}), ...(batch ? { batch } : {}) },
+      diffusionStage: {
+        ...preset.diffusionStage, ...(diffusionEpochs ? { epochs: diffusionEpochs } : {}), ...(batch ? { batch } : {}),
+        ...(emaDecay === undefined ? {} : { emaDecay }),
+      },
       resume: o.resume ?? false,
       checkpointEverySec,
       quality: qualitySamples > 0 ? { samples: qualitySamples, steps: qualitySteps } : false,
