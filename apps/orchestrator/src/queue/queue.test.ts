@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue, QueueEvents } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseFilesHash, priorHash, readCaseFiles } from '../member/content-hash.ts';
 import { readJournal } from '../run-store/journal.ts';
@@ -173,19 +173,24 @@ suite(`queue mode${HAVE_REDIS ? '' : ' (skipped: redis-server is not on PATH; ap
     await w.waitFor('worker-ready');
     const connection = redisOptions(url);
     const queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
-    const events = new QueueEvents(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
     try {
-      await events.waitUntilReady();
       const files = readCaseFiles(caseDir);
       const context = (hash: string): MemberJobContext => ({
         run: 'probe', case: { name: 'case', hash: caseFilesHash(files), files }, prior: { name: 'tiny', hash },
         method: 'vae', mode: 'multistart', iters: 5, param: 'latent', refine: 0, initLogK: 0, backend: 'auto',
       });
-      const outcome = (id: string) =>
-        new Promise<{ failed?: string; value?: unknown }>((resolve) => {
-          events.on(`failed:${id}` as 'failed', ({ failedReason }) => resolve({ failed: failedReason }));
-          events.on(`completed:${id}` as 'completed', ({ returnvalue }) => resolve({ value: returnvalue }));
-        });
+      // Polled from the job's state, as the executor's reconciliation does: a QueueEvents reader can
+      // miss an event published before its first read (seen once under load: the test hung).
+      const outcome = async (id: string): Promise<{ failed?: string; value?: unknown }> => {
+        for (;;) {
+          const state = await queue.getJobState(id);
+          if (state === 'completed' || state === 'failed') {
+            const job = (await Job.fromId(queue, id))!;
+            return state === 'failed' ? { failed: job.failedReason } : { value: job.returnvalue };
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
       const junk = outcome('junk/1');
       await queue.add('member', 'rm -rf /', { jobId: 'junk/1' });
       expect(await junk).toEqual({ failed: 'job junk/1: data must be { payload: base64 msgpack }' });
@@ -201,7 +206,6 @@ suite(`queue mode${HAVE_REDIS ? '' : ' (skipped: redis-server is not on PATH; ap
       expect(result.members[0].logK.every(Number.isFinite)).toBe(true);
       expect(w.events.filter((e) => e.type === 'job-failed')).toHaveLength(2);
     } finally {
-      await events.close();
       await queue.close();
       w.child.kill('SIGTERM');
       await w.done;
