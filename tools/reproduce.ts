@@ -64,7 +64,6 @@ for (const s of stages) if (!STAGES[s]) throw new Error(`--stages: unknown stage
 const results: StudyResults = { settings: { cases, calibrationCases, members, iters }, rows: [], calibration: [], figures: [] };
 mkdirSync(outDir, { recursive: true });
 const started = Date.now();
-const resultsPath = join(outDir, 'results.json');
 const studyRunDirs: string[] = [];
 
 function png(name: string, raster: { toPng(): Buffer }, caption: string): void {
@@ -113,7 +112,7 @@ for (const stage of stages) {
   }
   // From the runs' own session records, so that regenerating the documents keeps the figures.
   results.timing = studyTiming(studyRunDirs);
-  writeFileSync(resultsPath, `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(docPath, resultsMarkdown(results));
   if (readmePath !== 'none') writeFileSync(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
   console.error(`reproduce: stage ${stage} written to ${docPath} and ${outDir}`);

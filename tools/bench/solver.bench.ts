@@ -25,6 +25,7 @@ const median = (a: number[]): number => {
 
 const medians = new Map<number, number>();
 const partMedians = new Map<string, number>();
+const PARTS = ['factorisation (with K, assembly)', 'forward solve (with rhs)', 'adjoint solve', 'gradient'] as const;
 for (const { n, repeats, targetMs } of GRIDS) {
   const grid = { nx: n, ny: n };
   // Smooth-ish random field: 64 Fourier modes up to wavenumber 16, scaled to sigma_lnK = 2.
@@ -45,22 +46,21 @@ for (const { n, repeats, targetMs } of GRIDS) {
   const ms = median(times);
   medians.set(n, ms);
   // The same call in its parts, to show which part sets the growth with the grid.
-  const parts = { 'factorisation (with K, assembly)': [] as number[], 'forward solve (with rhs)': [] as number[], 'adjoint solve': [] as number[], gradient: [] as number[] };
+  const parts = PARTS.map(() => [] as number[]);
   for (let r = 0; r < runs; r++) {
-    let t0 = performance.now();
+    // Timestamps between the parts, in PARTS order.
+    const marks = [performance.now()];
     const system = new DarcySystem(problem, logK);
-    let t1 = performance.now();
-    parts['factorisation (with K, assembly)'].push(t1 - t0);
+    marks.push(performance.now());
     const heads = system.heads();
-    t0 = performance.now();
-    parts['forward solve (with rhs)'].push(t0 - t1);
+    marks.push(performance.now());
     const lambdas = system.solve(loss(heads).dHeads);
-    t1 = performance.now();
-    parts['adjoint solve'].push(t1 - t0);
+    marks.push(performance.now());
     system.gradLogK(heads, lambdas);
-    parts.gradient.push(performance.now() - t1);
+    marks.push(performance.now());
+    parts.forEach((t, k) => t.push(marks[k + 1] - marks[k]));
   }
-  for (const [part, t] of Object.entries(parts)) partMedians.set(`${part}|${n}`, median(t));
+  PARTS.forEach((part, k) => partMedians.set(`${part}|${n}`, median(parts[k])));
   const stats = factorStats(grid);
   const extra = { repeats: runs, minMs: Number(Math.min(...times).toPrecision(4)), targetMs };
   emit('forward+adjoint ms', n, ms, extra);
@@ -70,7 +70,7 @@ for (const { n, repeats, targetMs } of GRIDS) {
 emit('growth 128^2 -> 256^2', null, medians.get(256)! / medians.get(128)!, { targetMax: 5 });
 // The whole call's growth is a time-weighted mean of its parts' growths (n^1.5 flops of the nested-
 // dissection factorisation, n log n factor entries of the solves, n for the rest).
-for (const part of ['factorisation (with K, assembly)', 'forward solve (with rhs)', 'adjoint solve', 'gradient']) {
+for (const part of PARTS) {
   const at = (n: number) => partMedians.get(`${part}|${n}`)!;
   emit(`${part} ms`, 128, at(128));
   emit(`${part} ms`, 256, at(256), { growth: Number((at(256) / at(128)).toPrecision(3)) });

@@ -36,7 +36,7 @@ export function ddimSample(eps: EpsPredictor, scheduler: Scheduler, xT: tf.Tenso
     let x: tf.Tensor4D = xT;
     ts.forEach((t, i) => {
       x = tf.tidy(() => {
-        if (opts.exactSkip) return scheduler.skipExactStep(eps(x, t), t, x).prev as tf.Tensor4D;
+        if (opts.exactSkip) return scheduler.skipExactStep(eps(x, t), t, x) as tf.Tensor4D;
         const noise = eta > 0 ? stepNoise(x.shape, seed, i) : undefined;
         return scheduler.step(eps(x, t), t, x, eta, noise).prev as tf.Tensor4D;
       });

@@ -118,13 +118,11 @@ export class Scheduler {
    * Here the skip is integrated exactly and only the residual r by the first-order
    * (exponential-integrator) rule: x_prev = x + (A(prev) − A(t)) r, A = asinh(√((1 − ᾱ)/ᾱ)).
    */
-  skipExactStep(eps: tf.Tensor, t: number, x: tf.Tensor, prev = this.prevTimestep(t)): { prev: tf.Tensor; x0: tf.Tensor } {
+  skipExactStep(eps: tf.Tensor, t: number, x: tf.Tensor, prev = this.prevTimestep(t)): tf.Tensor {
     const ab = this.alphaBar(t);
     const area = (a: number) => Math.asinh(Math.sqrt((1 - a) / a));
     const c = area(this.alphaBar(prev)) - area(ab);
-    const x0 = this.predictX0(eps, t, x);
-    const out = tf.tidy(() => tf.add(x, tf.mul(c, tf.sub(eps, tf.mul(Math.sqrt(1 - ab), x)))));
-    return { prev: out, x0 };
+    return tf.tidy(() => tf.add(x, tf.mul(c, tf.sub(eps, tf.mul(Math.sqrt(1 - ab), x)))));
   }
 
   /**

@@ -86,10 +86,11 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
       add('logk_error_curves.png', 'Relative L2 error of ln K against the true field, per iteration, for every finished member (the case has a truth); dashed grey: left out.',
         renderLinePlot(
           traced.map((m) => {
+            const error = m.history.logKError!;
             // NaN: an iteration where the method did not form ln K (pinn traces every few iterations).
-            const kept = [...m.history.logKError!.keys()].filter((k) => Number.isFinite(m.history.logKError![k]));
+            const kept = [...error.keys()].filter((k) => Number.isFinite(error[k]));
             return {
-              x: kept.map((k) => m.history.iteration[k]), y: kept.map((k) => m.history.logKError![k]),
+              x: kept.map((k) => m.history.iteration[k]), y: kept.map((k) => error[k]),
               ...(included.has(m.index) ? {} : { colour: EXCLUDED, dashed: true }),
             };
           }),

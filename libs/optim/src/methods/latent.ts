@@ -168,8 +168,9 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     active.forEach((m, a) => {
       const chiSquared = 2 * evaluations[a].value;
       const reported = m.weight.value * priorValues[a];
-      if (m.run.record(chiSquared, reported, logK.subarray(a * cells, (a + 1) * cells))) {
-        m.result = finish(m, logK.subarray(a * cells, (a + 1) * cells), reported);
+      const memberLogK = logK.subarray(a * cells, (a + 1) * cells);
+      if (m.run.record(chiSquared, reported, memberLogK)) {
+        m.result = finish(m, memberLogK, reported);
         return;
       }
       const lambda = m.weight.update(chiSquared);

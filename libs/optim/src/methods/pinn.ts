@@ -171,10 +171,10 @@ export function drawCollocation(order: Int32Array, count: number, rng: Rng): Int
   return order.slice(0, count);
 }
 
-/** The ln K network at the cell centres (float64 for the solver). */
 /** A synthetic case's ln K error is traced every this many iterations (a full-grid pass of the ln K network). */
 export const PINN_TRACE_EVERY = 10;
 
+/** The ln K network at the cell centres (float64 for the solver). */
 function logKAtCentres(points: PinnPoints, shape: MlpShape, params: Float32Array): Float64Array {
   const values = tf.tidy(() => {
     const x = tf.tensor2d(points.centres, [points.centres.length / 2, 2]);
