@@ -24,7 +24,8 @@ export const PRIOR_PRESETS: Record<string, PriorPreset> = {
     vae: { shuffle: 2, channels: [24, 48], encoderBlocks: 1, decoderBlocks: 1, latentChannels: 8, groups: 8 },
     vaeStage: { epochs: 4, batch: 8, lr: 4e-3, warmup: 200, lrFloor: 0.05, emaDecay: 0, seed: 1, klWeight: 1e-4 },
     denoiser: { channels: [32, 64, 64], blocks: 1, groups: 8, timeDim: 128, gaussianSkip: true },
-    diffusionStage: { epochs: 8, batch: 16, lr: 2e-3, warmup: 200, lrFloor: 0.05, emaDecay: 0.995, seed: 2 },
+    // Raw final weights: the EMA average samples 3 % less variance at the same validation loss.
+    diffusionStage: { epochs: 8, batch: 16, lr: 2e-3, warmup: 200, lrFloor: 0.05, emaDecay: 0, seed: 2 },
   },
   'bimaterial-64': {
     vae: { shuffle: 2, channels: [24, 48], encoderBlocks: 1, decoderBlocks: 1, latentChannels: 4, groups: 8 },
