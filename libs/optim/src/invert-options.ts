@@ -41,7 +41,10 @@ export interface InvertOptions {
   pixelInitLogK: number;
   /** pixel: standard deviation of white noise added to the start per member (ln K units); 0 = same start. */
   pixelInitStd: number;
-  /** ldim, vae: weight λ of the latent prior term R(z) (normalised per latent dimension) against Φ. */
+  /**
+   * ldim, vae: weight λ of the latent prior term R(z) (normalised per latent dimension) against Φ, in
+   * units of the Bayesian weight dim/M (latent size over data count): 1 weighs ½|z|² like ½χ².
+   */
   priorWeight: number;
   /** ldim: smallest diffusion time of the regulariser, as a fraction of T. */
   tMin: number;
@@ -122,7 +125,11 @@ export const INVERT_DEFAULTS: InvertOptions = {
   pixelInitLogK: 0,
   /** ln K units */
   pixelInitStd: 0,
-  /** dimensionless; 1 weighs a typical prior draw (R ≈ ½) like a fit at the noise level (Φ = ½) */
+  /**
+   * dimensionless: the Bayesian weight. Measured on the validation cases (64², 49 sensors, 8 starts):
+   * ensemble-mean ln K error 0.885 → 0.840 (gaussian) and 0.440 → 0.417 (bimaterial) against the
+   * former per-dimension λ = 1, i.e. 42x and 21x weaker there; with 225 sensors and 4 tests it is ~1 either way
+   */
   priorWeight: 1,
   /** fraction of T: below ~0.1 the score-distillation gradient is mostly noise (√(ᾱ/(1−ᾱ)) > 6) */
   tMin: 0.2,

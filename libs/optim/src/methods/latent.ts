@@ -105,6 +105,9 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
   const diffusion = options.method === 'ldim' && !noiseParam;
   const refine = options.method === 'ldim' && options.refineIterations > 0;
   const caseMisfit = new DataMisfit(problem.observations, cells);
+  // λ is in units of the Bayesian weight: Φ = χ²/(2M) and R ≈ ½|z|²/dim, so λ·dim/M makes Φ + λR
+  // the negative log-posterior per datum. Sparse data then lean on the prior, dense data on themselves.
+  const bayesWeight = dim / caseMisfit.count;
   const starts = startLatents(prior, options, dim);
   const members: LatentMember[] = options.members.map((spec, b) => ({
     spec,
@@ -167,13 +170,13 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
 
     active.forEach((m, a) => {
       const chiSquared = 2 * evaluations[a].value;
-      const reported = m.weight.value * priorValues[a];
+      const reported = m.weight.value * bayesWeight * priorValues[a];
       const memberLogK = logK.subarray(a * cells, (a + 1) * cells);
       if (m.run.record(chiSquared, reported, memberLogK)) {
         m.result = finish(m, memberLogK, reported);
         return;
       }
-      const lambda = m.weight.update(chiSquared);
+      const lambda = m.weight.update(chiSquared) * bayesWeight;
       for (let i = 0; i < dim; i++) grad[i] = gradData[a * dim + i] + lambda * gradPrior[a * dim + i];
       m.adam.step(m.z, grad);
     });
