@@ -153,8 +153,11 @@ export const INVERT_DEFAULTS: InvertOptions = {
    * so a latent result that fits is left alone and one that does not may move by O(1) where the data ask
    */
   refineAnchor: 1,
-  /** ln K units: 100 cosine-decayed steps move a cell by at most ~1 */
-  refineLearningRate: 0.02,
+  /**
+   * ln K units: 100 cosine-decayed steps move a cell by at most ~2.5. Validation cases (225 sensors, 4 tests,
+   * bimaterial): starts with χ²/M ≤ 1.5 after the refine 58 % → 92 % against 0.02, ensemble-mean error 0.334 → 0.316
+   */
+  refineLearningRate: 0.05,
   /** units per layer */
   pinnWidth: 32,
   /** layers */
