@@ -57,7 +57,7 @@ const STAGES: Record<string, () => Cell[]> = {
   core: () => cellsOf('core', 'benchmark', cases, ['standard'], ['ldim', 'ldim+refine', 'pixel', 'vae', 'pinn']),
   settings: () => cellsOf('settings', 'benchmark', cases, ['sensors16', 'noise5', 'tests4'], ['ldim']),
   informative: () => cellsOf('informative', 'benchmark', cases, ['informative'], ['ldim', 'ldim+refine', 'pixel', 'vae']),
-  calibration: () => cellsOf('calibration', 'calibration', calibrationCases, ['standard'], ['ldim'], 'rml'),
+  calibration: () => cellsOf('calibration', 'calibration', calibrationCases, ['standard'], ['ldim+refine'], 'rml'),
 };
 for (const s of stages) if (!STAGES[s]) throw new Error(`--stages: unknown stage '${s}' (known: ${Object.keys(STAGES).join(', ')})`);
 
