@@ -1,5 +1,5 @@
 import { tf } from '@ldinv/tensor';
-import { conv, dense, groupNorm, resBlock, silu, timestepEmbedding, upsample2 } from './layers.ts';
+import { conv, dense, groupNorm, resBlock, silu, timestepEmbedding, upsampleConv } from './layers.ts';
 import { ParamStore, Scope } from './params.ts';
 import { DEFAULT_SCHEDULE, Scheduler, type ScheduleSpec } from './scheduler.ts';
 
@@ -75,7 +75,7 @@ export class Denoiser {
         const skip = skips.pop() as tf.Tensor4D;
         h = resBlock(s.child(`up${level}b${i}`), tf.concat([h, skip], 3), cfg.channels[level], cfg.groups, temb);
       }
-      if (level > 0) h = conv(s.child(`up${level}`), upsample2(h), cfg.channels[level - 1]);
+      if (level > 0) h = upsampleConv(s.child(`up${level}`), h, cfg.channels[level - 1]);
     }
     h = silu(groupNorm(s.child('outnorm'), h, cfg.groups));
     const out = conv(s.child('out'), h, this.latentChannels);

@@ -3,7 +3,7 @@ export type { AdamOptions } from './adam.ts';
 export { DEFAULT_DENOISER_CONFIG, Denoiser, denoiserFactor } from './denoiser.ts';
 export type { DenoiserConfig } from './denoiser.ts';
 export { Ema } from './ema.ts';
-export { conv, dense, groupNorm, pixelShuffle, pixelUnshuffle, resBlock, silu, timestepEmbedding, upsample2 } from './layers.ts';
+export { conv, dense, groupNorm, pixelShuffle, pixelUnshuffle, resBlock, silu, timestepEmbedding, upsample2, upsampleConv } from './layers.ts';
 export { learningRate } from './lr-schedule.ts';
 export type { LrSchedule } from './lr-schedule.ts';
 export { validateManifest } from './manifest.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tf } from '@ldinv/tensor';
-import { groupNorm, pixelShuffle, pixelUnshuffle, timestepEmbedding, upsample2 } from './layers.ts';
+import { initBackend, tf } from '@ldinv/tensor';
+import { conv, groupNorm, pixelShuffle, pixelUnshuffle, timestepEmbedding, upsample2, upsampleConv } from './layers.ts';
 import { ParamStore, Scope } from './params.ts';
 import { taylorRates } from './taylor-test.ts';
 
@@ -37,6 +37,34 @@ describe('layers', () => {
     const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
     expect(Array.from(upsample2(x).dataSync())).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
   });
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`upsampleConv equals conv(upsample2) and has its gradients on ${backend}`, async () => {
+      await initBackend({ backend });
+      const store = new ParamStore(3);
+      // Non-zero bias, so that the bias and its gradient are checked too.
+      store.param('up/b', [5], 'lecun');
+      const sc = new Scope(store, 'up');
+      const x = tf.randomNormal([2, 3, 4, 6], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const probe = tf.randomNormal([2, 6, 8, 5], 0, 1, 'float32', 6);
+      const params = [store.param('up/w', [3, 3, 6, 5], 'lecun'), store.param('up/b', [5], 'lecun')];
+      // The value, and the gradients of <f(x), probe> w.r.t. x, the filter and the bias.
+      const outputs = (f: (v: tf.Tensor4D) => tf.Tensor4D) => {
+        const loss = (v: tf.Tensor) => tf.sum(tf.mul(f(v as tf.Tensor4D), probe)) as tf.Scalar;
+        const { grads } = tf.variableGrads(() => loss(x), params);
+        return [f(x), tf.grad(loss)(x), grads[params[0].name], grads[params[1].name]];
+      };
+      const ref = outputs((v) => conv(sc, upsample2(v), 5));
+      const got = outputs((v) => upsampleConv(sc, v, 5));
+      expect(got[0].shape).toEqual([2, 6, 8, 5]);
+      for (let i = 0; i < ref.length; i++) {
+        const diff = tf.max(tf.abs(tf.sub(got[i], ref[i]))).dataSync()[0];
+        const scale = tf.max(tf.abs(ref[i])).dataSync()[0];
+        expect(diff / scale).toBeLessThan(1e-5);
+      }
+      await initBackend({ backend: 'cpu' });
+    });
+  }
 
   it('time embedding is [sin, cos] of t times geometric frequencies', () => {
     const e = timestepEmbedding(tf.tensor1d([0, 7], 'int32'), 8).arraySync();

@@ -1,4 +1,4 @@
-import { tf } from '@ldinv/tensor';
+import { convWithBias, groupNormFused, hasGroupNormKernel, tf } from '@ldinv/tensor';
 import type { Scope } from './params.ts';
 
 // Building blocks on NHWC tensors, written with tfjs-core ops only so that every
@@ -9,7 +9,7 @@ export function conv(s: Scope, x: tf.Tensor4D, cout: number, k = 3, stride = 1):
   const cin = x.shape[3];
   const w = s.param('w', [k, k, cin, cout], 'lecun');
   const b = s.param('b', [cout], 'zeros');
-  return tf.add(tf.conv2d(x, w as tf.Tensor4D, stride, 'same'), b);
+  return convWithBias(x, w as tf.Tensor4D, b as tf.Tensor1D, stride, 'same');
 }
 
 /** Fully connected layer on [B, n]. */
@@ -52,12 +52,16 @@ const normalizeGroups = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[])
   };
 });
 
-/** GroupNorm (Wu & He 2018): normalise over (H, W, C/G) per sample and group. */
+/**
+ * GroupNorm (Wu & He 2018): normalise over (H, W, C/G) per sample and group. cpu and wasm run
+ * libs/tensor's fused kernel; other backends (tfjs-node) compose it from tfjs ops.
+ */
 export function groupNorm(s: Scope, x: tf.Tensor4D, groups: number, eps = 1e-5): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   const g = groupsFor(c, groups);
   const gamma = s.param('gamma', [c], 'ones');
   const beta = s.param('beta', [c], 'zeros');
+  if (hasGroupNormKernel()) return groupNormFused(x, gamma, beta, g, eps);
   const xn = normalizeGroups(tf.reshape(x, [b, h, w, g, c / g]), tf.scalar(eps)) as tf.Tensor5D;
   return tf.add(tf.mul(tf.reshape(xn, [b, h, w, c]), gamma), beta);
 }
@@ -86,6 +90,46 @@ export function resBlock(
   h = conv(s.child('conv2'), silu(groupNorm(s.child('norm2'), h, groups)), cout);
   const skip = x.shape[3] === cout ? x : conv(s.child('skip'), x, cout, 1);
   return tf.add(skip, h);
+}
+
+/**
+ * Tap sums of the sub-pixel form of conv3x3(upsample2(x)): output row 2i + a sees input rows
+ * {i − 1, i} (a = 0; taps 0 | 1 + 2) or {i, i + 1} (a = 1; taps 0 + 1 | 2), columns alike. Row
+ * (2r + s) of PHASE_TAPS[2a + b] maps the 9 taps (k, l) of w onto tap (r, s) of phase (a, b)'s 2x2
+ * filter.
+ */
+const PHASE_TAPS: number[][] = (() => {
+  const rows = [[[1, 0, 0], [0, 1, 1]], [[1, 1, 0], [0, 0, 1]]]; // [a][r][k]
+  const phases: number[][] = [];
+  for (const a of [0, 1]) {
+    for (const b of [0, 1]) {
+      const m: number[] = [];
+      for (const r of [0, 1]) for (const s of [0, 1]) for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) m.push(rows[a][r][k] * rows[b][s][l]);
+      phases.push(m);
+    }
+  }
+  return phases;
+})();
+
+/**
+ * conv(s, upsample2(x), cout), same weights, computed as four 2x2 convolutions on x itself, one
+ * per output phase (a, b), interleaved: 16 taps instead of 36 per input cell, and no upsampled
+ * tensor (nor its gradient) in memory.
+ */
+export function upsampleConv(s: Scope, x: tf.Tensor4D, cout: number): tf.Tensor4D {
+  const [batch, h, w, cin] = x.shape;
+  const filter = s.param('w', [3, 3, cin, cout], 'lecun');
+  const bias = s.param('b', [cout], 'zeros') as tf.Tensor1D;
+  const taps = tf.reshape(filter, [9, cin * cout]);
+  const phases = PHASE_TAPS.map((m, phase) => {
+    const [a, b] = [phase >> 1, phase & 1];
+    const w2 = tf.reshape(tf.matMul(tf.tensor2d(m, [4, 9]), taps), [2, 2, cin, cout]) as tf.Tensor4D;
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1 - a, a], [1 - b, b], [0, 0]];
+    return convWithBias(x, w2, bias, 1, pad);
+  });
+  // [B, H, W, (a, b, c)] -> [B·H, W, a, (b, c)] -> [B·H, a, W, (b, c)] = [B, 2H, 2W, C].
+  const stacked = tf.reshape(tf.concat(phases, 3), [batch * h, w, 2, 2 * cout]);
+  return tf.reshape(tf.transpose(stacked, [0, 2, 1, 3]), [batch, 2 * h, 2 * w, cout]);
 }
 
 /** Nearest-neighbour upsampling by 2 (exact duplication of each cell). */

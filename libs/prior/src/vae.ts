@@ -1,5 +1,5 @@
 import { tf } from '@ldinv/tensor';
-import { conv, groupNorm, pixelShuffle, pixelUnshuffle, resBlock, silu, upsample2 } from './layers.ts';
+import { conv, groupNorm, pixelShuffle, pixelUnshuffle, resBlock, silu, upsampleConv } from './layers.ts';
 import { ParamStore, Scope } from './params.ts';
 
 /** Architecture of the convolutional VAE (all sizes in cells / channels). */
@@ -91,7 +91,7 @@ export class Vae {
     let h = conv(s.child('in'), z, cfg.channels[top]);
     for (let level = top; level >= 0; level--) {
       for (let i = 0; i < cfg.decoderBlocks; i++) h = resBlock(s.child(`l${level}b${i}`), h, cfg.channels[level], cfg.groups);
-      if (level > 0) h = conv(s.child(`up${level}`), upsample2(h), cfg.channels[level - 1]);
+      if (level > 0) h = upsampleConv(s.child(`up${level}`), h, cfg.channels[level - 1]);
     }
     h = silu(groupNorm(s.child('outnorm'), h, cfg.groups));
     const out = pixelShuffle(conv(s.child('out'), h, cfg.shuffle * cfg.shuffle), cfg.shuffle);

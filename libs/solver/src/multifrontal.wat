@@ -4,7 +4,7 @@
 ;; every product is a dot product of two contiguous row segments, computed in 4-row x 2-column
 ;; register tiles (6 vector loads per 8 vector multiply-adds): ~10 GFLOP/s on one core in V8,
 ;; 2.3x the same tiles in plain JS. Entries above the diagonal may receive garbage.
-;; Assemble with `npx tsx tools/build-solver-wasm.ts` (writes multifrontal-wasm.ts).
+;; Assemble with `npx tsx tools/build-wasm.ts` (writes multifrontal-wasm.ts).
 (module
   (memory (export "memory") 1 65536)
 

@@ -13,3 +13,6 @@ export {
 } from './backend.ts';
 export { createRng, deriveSeed, seededNormal, seededUniform, type Rng } from './random.ts';
 export { CPU_KERNELS, WASM_KERNELS } from './kernels/register-kernels.ts';
+export { groupNormFused, hasGroupNormKernel } from './kernels/group-norm.ts';
+export { tidyValues } from './tidy-values.ts';
+export { convWithBias } from './gradients/conv-with-bias.ts';

@@ -5,10 +5,14 @@ import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 // The pure-JS backend is always there and is the default until initBackend picks another.
 import '@tensorflow/tfjs-backend-cpu';
+import { registerConvWithBiasGradient } from './gradients/conv-with-bias.ts';
 import { registerHigherOrderGradients } from './gradients/higher-order-gradients.ts';
+import { registerGroupNormGradient } from './kernels/group-norm.ts';
 import { CPU_KERNELS, registerKernels } from './kernels/register-kernels.ts';
 
 registerHigherOrderGradients();
+registerGroupNormGradient();
+registerConvWithBiasGradient();
 registerKernels(CPU_KERNELS);
 
 export { tf };

@@ -8,7 +8,7 @@ import { CPU_KERNELS, WASM_KERNELS } from './register-kernels.ts';
 const t = (shape: number[], seed: number) => tf.tensor(normalData(shape, seed), shape);
 
 // One call of each registered kernel, with shapes that take its non-trivial paths (stride 2, crops,
-// channel multiplier, out-of-range ids, non-integer resize).
+// channel multiplier, out-of-range ids, non-integer resize, SIMD GroupNorm).
 const calls: Record<string, () => tf.Tensor> = {
   Conv2DBackpropInput: () => tf.conv2dTranspose(t([2, 4, 4, 5], 1) as tf.Tensor4D, t([3, 3, 3, 5], 2) as tf.Tensor4D, [2, 8, 8, 3], 2, 'same'),
   Conv2DBackpropFilter: () =>
@@ -38,6 +38,12 @@ const calls: Record<string, () => tf.Tensor> = {
       alignCorners: false,
       halfPixelCenters: true,
     }) as tf.Tensor,
+  // 8 channels: the SIMD path (channels % 4 = 0).
+  LdinvGroupNorm: () => tf.engine().runKernel('LdinvGroupNorm', { x: t([2, 3, 3, 8], 12), gamma: t([8], 13), beta: t([8], 14) }, { groups: 2, epsilon: 1e-5 }) as tf.Tensor,
+  LdinvGroupNormGradInput: () =>
+    tf.engine().runKernel('LdinvGroupNormGradInput', { dy: t([2, 3, 3, 8], 15), x: t([2, 3, 3, 8], 16), gamma: t([8], 17) }, { groups: 2, epsilon: 1e-5 }) as tf.Tensor,
+  LdinvGroupNormGradParams: () =>
+    tf.engine().runKernel('LdinvGroupNormGradParams', { dy: t([2, 3, 3, 8], 18), x: t([2, 3, 3, 8], 19) }, { groups: 2, epsilon: 1e-5 }) as tf.Tensor,
 };
 
 describe('registered kernels', () => {
