@@ -17,7 +17,7 @@
 // The tf path carries float32; the reported final heads and χ²/M are recomputed in float64.
 import type { Prior } from '@ldinv/prior';
 import { darcySolveOp, solveHeads } from '@ldinv/solver';
-import { createRng, deriveSeed, tf, type Rng } from '@ldinv/tensor';
+import { createRng, deriveSeed, tf, tidyValues, type Rng } from '@ldinv/tensor';
 import { Adam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
 import { MemberRun, type MemberResult, type ProgressCallback } from '../member-run.ts';
@@ -57,7 +57,7 @@ function startLatents(prior: Prior, options: InvertOptions, dim: number): Float3
     for (let i = b * dim; i < (b + 1) * dim; i++) z[i] = rng.normal();
   });
   if (options.method !== 'ldim' || options.param === 'noise') return z;
-  return tf.tidy(() => prior.ddimChain(tf.tensor4d(z, [B, h, w, c]), options.initSteps).dataSync() as Float32Array).slice();
+  return tidyValues(() => prior.ddimChain(tf.tensor4d(z, [B, h, w, c]), options.initSteps));
 }
 
 export interface BatchDataGradient {
@@ -80,7 +80,7 @@ export function batchDataGradient(
   const A = misfits.length;
   const evaluations: MisfitEvaluation[] = [];
   let logK = new Float32Array(0); // set inside the tape
-  const gradient = tf.tidy(() => {
+  const gradient = tidyValues(() => {
     const z = tf.tensor4d(unknowns, [A, h, w, c]);
     const misfit = misfitOfHeads(misfits, evaluations);
     const J = (zz: tf.Tensor) => {
@@ -89,8 +89,7 @@ export function batchDataGradient(
       logK = (field.dataSync() as Float32Array).slice();
       return misfit(solve(field));
     };
-    // slice(): a backend may hand out its own storage, which tidy() is about to release.
-    return (tf.grad(J)(z).dataSync() as Float32Array).slice();
+    return tf.grad(J)(z);
   });
   return { gradient, logK, evaluations };
 }

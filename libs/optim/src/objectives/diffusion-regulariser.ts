@@ -16,7 +16,7 @@
 // Value reported: ½ |ε̂ − ε|² / dim at the drawn t, the denoising error (small where z is typical of
 // the prior). It is a diagnostic: R has no closed form whose gradient is the one above.
 import type { Prior } from '@ldinv/prior';
-import { tf } from '@ldinv/tensor';
+import { tf, tidyValues } from '@ldinv/tensor';
 
 export interface DiffusionTimes {
   /** Smallest diffusion time as a fraction of T. */
@@ -53,12 +53,12 @@ export function scoreDistillation(
   if (z.length < A * dim || eps.length < A * dim || grad.length < A * dim) {
     throw new Error(`scoreDistillation: expected ${A * dim} latent values for ${A} members`);
   }
-  const epsHat = tf.tidy(() => {
+  const epsHat = tidyValues(() => {
     const shape: [number, number, number, number] = [A, h, w, c];
     const tt = tf.tensor1d(t, 'int32');
     const epsT = tf.tensor4d(eps.subarray(0, A * dim), shape);
     const zt = prior.scheduler.addNoise(tf.tensor4d(z.subarray(0, A * dim), shape), epsT, tt) as tf.Tensor4D;
-    return prior.denoise(zt, tt).dataSync().slice(); // own copy: tidy() releases the tensor
+    return prior.denoise(zt, tt);
   });
   const values = new Float64Array(A);
   for (let a = 0; a < A; a++) {
