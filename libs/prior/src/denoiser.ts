@@ -77,7 +77,7 @@ export class Denoiser {
       }
       if (level > 0) h = upsampleConv(s.child(`up${level}`), h, cfg.channels[level - 1]);
     }
-    h = silu(groupNorm(s.child('outnorm'), h, cfg.groups));
+    h = groupNorm(s.child('outnorm'), h, cfg.groups, 'silu');
     const out = conv(s.child('out'), h, this.latentChannels);
     if (!this.skip) return out;
     const coef = tf.reshape(tf.gather(tf.tensor1d(this.skip), tf.cast(t, 'int32')), [-1, 1, 1, 1]);

@@ -53,17 +53,19 @@ const normalizeGroups = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[])
 });
 
 /**
- * GroupNorm (Wu & He 2018): normalise over (H, W, C/G) per sample and group. cpu and wasm run
- * libs/tensor's fused kernel; other backends (tfjs-node) compose it from tfjs ops.
+ * GroupNorm (Wu & He 2018): normalise over (H, W, C/G) per sample and group, then γ, β per channel,
+ * then SiLU if `activation` says so. cpu and wasm run libs/tensor's fused kernel (one pass for
+ * the statistics, one for the output); other backends (tfjs-node) compose it from tfjs ops.
  */
-export function groupNorm(s: Scope, x: tf.Tensor4D, groups: number, eps = 1e-5): tf.Tensor4D {
+export function groupNorm(s: Scope, x: tf.Tensor4D, groups: number, activation: 'linear' | 'silu' = 'linear', eps = 1e-5): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   const g = groupsFor(c, groups);
   const gamma = s.param('gamma', [c], 'ones');
   const beta = s.param('beta', [c], 'zeros');
-  if (hasGroupNormKernel()) return groupNormFused(x, gamma, beta, g, eps);
+  if (hasGroupNormKernel()) return groupNormFused(x, gamma, beta, g, eps, activation);
   const xn = normalizeGroups(tf.reshape(x, [b, h, w, g, c / g]), tf.scalar(eps)) as tf.Tensor5D;
-  return tf.add(tf.mul(tf.reshape(xn, [b, h, w, c]), gamma), beta);
+  const y = tf.add(tf.mul(tf.reshape(xn, [b, h, w, c]), gamma), beta) as tf.Tensor4D;
+  return activation === 'silu' ? silu(y) : y;
 }
 
 /** SiLU / swish: x sigmoid(x). */
@@ -82,12 +84,12 @@ export function resBlock(
   groups: number,
   temb?: tf.Tensor2D,
 ): tf.Tensor4D {
-  let h = conv(s.child('conv1'), silu(groupNorm(s.child('norm1'), x, groups)), cout);
+  let h = conv(s.child('conv1'), groupNorm(s.child('norm1'), x, groups, 'silu'), cout);
   if (temb) {
     const t = dense(s.child('time'), silu(temb), cout);
     h = tf.add(h, tf.reshape(t, [t.shape[0], 1, 1, cout]));
   }
-  h = conv(s.child('conv2'), silu(groupNorm(s.child('norm2'), h, groups)), cout);
+  h = conv(s.child('conv2'), groupNorm(s.child('norm2'), h, groups, 'silu'), cout);
   const skip = x.shape[3] === cout ? x : conv(s.child('skip'), x, cout, 1);
   return tf.add(skip, h);
 }

@@ -1,5 +1,5 @@
 import { tf } from '@ldinv/tensor';
-import { conv, groupNorm, pixelShuffle, pixelUnshuffle, resBlock, silu, upsampleConv } from './layers.ts';
+import { conv, groupNorm, pixelShuffle, pixelUnshuffle, resBlock, upsampleConv } from './layers.ts';
 import { ParamStore, Scope } from './params.ts';
 
 /** Architecture of the convolutional VAE (all sizes in cells / channels). */
@@ -76,7 +76,7 @@ export class Vae {
       for (let i = 0; i < cfg.encoderBlocks; i++) h = resBlock(s.child(`l${level}b${i}`), h, c, cfg.groups);
       if (level < cfg.channels.length - 1) h = conv(s.child(`down${level}`), h, cfg.channels[level + 1], 3, 2);
     });
-    h = silu(groupNorm(s.child('outnorm'), h, cfg.groups));
+    h = groupNorm(s.child('outnorm'), h, cfg.groups, 'silu');
     const moments = conv(s.child('out'), h, 2 * cfg.latentChannels);
     const [mean, logvar] = tf.split(moments, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
     // Bounded log-variance keeps exp() finite early in training (as LDM's DiagonalGaussian).
@@ -93,7 +93,7 @@ export class Vae {
       for (let i = 0; i < cfg.decoderBlocks; i++) h = resBlock(s.child(`l${level}b${i}`), h, cfg.channels[level], cfg.groups);
       if (level > 0) h = upsampleConv(s.child(`up${level}`), h, cfg.channels[level - 1]);
     }
-    h = silu(groupNorm(s.child('outnorm'), h, cfg.groups));
+    h = groupNorm(s.child('outnorm'), h, cfg.groups, 'silu');
     const out = pixelShuffle(conv(s.child('out'), h, cfg.shuffle * cfg.shuffle), cfg.shuffle);
     if (!cfg.outputRange) return out;
     const [lo, hi] = cfg.outputRange;

@@ -6,6 +6,8 @@ import { backendBuffers, normalData } from './backend-compare.ts';
 import { CPU_KERNELS, WASM_KERNELS } from './register-kernels.ts';
 
 const t = (shape: number[], seed: number) => tf.tensor(normalData(shape, seed), shape);
+// SiLU: the path that also uses the per-sample scratch block.
+const groupNormAttrs = { groups: 2, epsilon: 1e-5, activation: 'silu' };
 
 // One call of each registered kernel, with shapes that take its non-trivial paths (stride 2, crops,
 // channel multiplier, out-of-range ids, non-integer resize, SIMD GroupNorm).
@@ -39,11 +41,12 @@ const calls: Record<string, () => tf.Tensor> = {
       halfPixelCenters: true,
     }) as tf.Tensor,
   // 8 channels: the SIMD path (channels % 4 = 0).
-  LdinvGroupNorm: () => tf.engine().runKernel('LdinvGroupNorm', { x: t([2, 3, 3, 8], 12), gamma: t([8], 13), beta: t([8], 14) }, { groups: 2, epsilon: 1e-5 }) as tf.Tensor,
+  LdinvGroupNorm: () =>
+    tf.engine().runKernel('LdinvGroupNorm', { x: t([2, 3, 3, 8], 12), gamma: t([8], 13), beta: t([8], 14) }, groupNormAttrs) as tf.Tensor,
   LdinvGroupNormGradInput: () =>
-    tf.engine().runKernel('LdinvGroupNormGradInput', { dy: t([2, 3, 3, 8], 15), x: t([2, 3, 3, 8], 16), gamma: t([8], 17) }, { groups: 2, epsilon: 1e-5 }) as tf.Tensor,
+    tf.engine().runKernel('LdinvGroupNormGradInput', { dy: t([2, 3, 3, 8], 15), x: t([2, 3, 3, 8], 16), gamma: t([8], 17), beta: t([8], 18) }, groupNormAttrs) as tf.Tensor,
   LdinvGroupNormGradParams: () =>
-    tf.engine().runKernel('LdinvGroupNormGradParams', { dy: t([2, 3, 3, 8], 18), x: t([2, 3, 3, 8], 19) }, { groups: 2, epsilon: 1e-5 }) as tf.Tensor,
+    tf.engine().runKernel('LdinvGroupNormGradParams', { dy: t([2, 3, 3, 8], 19), x: t([2, 3, 3, 8], 20), gamma: t([8], 21), beta: t([8], 22) }, groupNormAttrs) as tf.Tensor,
 };
 
 describe('registered kernels', () => {
