@@ -170,11 +170,21 @@ class Work {
     }
   }
 
-  /** e = dy (linear) or dy silu'(a) (silu) of sample b, after stats(). */
-  upstream<H>(passes: Passes<H>, dy: H, x: H, activation: GroupNormActivation): H {
-    if (activation === 'linear') return dy;
-    passes.siluGrad(dy, x, passes.scratch, this.l.positions, this.fs, this.fu);
-    return passes.scratch;
+  /**
+   * What both gradient kernels need of sample b: its statistics (stats), the upstream gradient
+   * e = dy (linear) or dy silu'(a) (silu), returned, and sumA = Σ_p e, sumAB = Σ_p e x per channel.
+   */
+  gradientSums<H>(passes: Passes<H>, dy: H, x: H, b: number, gamma: Float32Array, beta: Float32Array, activation: GroupNormActivation): H {
+    const xb = passes.sample(x, b, this.size);
+    const dyb = passes.sample(dy, b, this.size);
+    this.stats(passes, xb, gamma, beta);
+    let e = dyb;
+    if (activation === 'silu') {
+      passes.siluGrad(dyb, xb, passes.scratch, this.l.positions, this.fs, this.fu);
+      e = passes.scratch;
+    }
+    passes.channelSums(e, xb, this.l.positions, this.sumA, this.sumAB);
+    return e;
   }
 }
 
@@ -204,10 +214,7 @@ export function groupNormGradInput<H>(
   const sg = new Float64Array(l.groups);
   const sgx = new Float64Array(l.groups);
   for (let b = 0; b < l.batch; b++) {
-    const xb = passes.sample(x, b, w.size);
-    w.stats(passes, xb, gamma, beta);
-    const e = w.upstream(passes, passes.sample(dy, b, w.size), xb, activation);
-    passes.channelSums(e, xb, l.positions, w.sumA, w.sumAB);
+    const e = w.gradientSums(passes, dy, x, b, gamma, beta, activation);
     sg.fill(0);
     sgx.fill(0);
     for (let c = 0; c < l.channels; c++) {
@@ -223,7 +230,7 @@ export function groupNormGradInput<H>(
       w.t[c] = -inv3 * m2;
       w.u[c] = -w.inv[k] * m1 + inv3 * m2 * w.mean[k];
     }
-    passes.affine2(e, xb, passes.sample(dx, b, w.size), l.positions, w.s, w.t, w.u);
+    passes.affine2(e, passes.sample(x, b, w.size), passes.sample(dx, b, w.size), l.positions, w.s, w.t, w.u);
   }
 }
 
@@ -235,10 +242,7 @@ export function groupNormGradParams<H>(
   const dGamma = new Float64Array(l.channels);
   const dBeta = new Float64Array(l.channels);
   for (let b = 0; b < l.batch; b++) {
-    const xb = passes.sample(x, b, w.size);
-    w.stats(passes, xb, gamma, beta);
-    const e = w.upstream(passes, passes.sample(dy, b, w.size), xb, activation);
-    passes.channelSums(e, xb, l.positions, w.sumA, w.sumAB);
+    w.gradientSums(passes, dy, x, b, gamma, beta, activation);
     for (let c = 0; c < l.channels; c++) {
       const k = w.groupOf[c];
       dGamma[c] += w.inv[k] * (w.sumAB[c] - w.mean[k] * w.sumA[c]);
