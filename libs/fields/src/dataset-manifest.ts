@@ -1,9 +1,10 @@
 // dataset.json: the header of a training set of ln K fields stored as raw float32 shards.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Grid } from '@ldinv/solver';
+import { writeFileAtomic } from '@ldinv/tensor';
 import type { FieldSpec } from './field-spec.ts';
 import { parseWithSchema } from './schema-error.ts';
 import { fieldSpecSchema, gridSchema } from './schemas.ts';
@@ -88,14 +89,13 @@ export function readManifest(dir: string): DatasetManifest | undefined {
 }
 
 /**
- * Atomic (tmp + rename), so an interrupted run never leaves a half-written header. Written through the
+ * Atomic, so an interrupted run never leaves a half-written header. Written through the
  * schema, which validates it and fixes the key order (a resumed run writes the same bytes).
  */
 export function writeManifest(dir: string, manifest: DatasetManifest): void {
   const path = join(dir, DATASET_MANIFEST);
   const canonical = parseWithSchema(manifestSchema, manifest, path);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(canonical, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, `${JSON.stringify(canonical, null, 2)}\n`);
 }
 
 /** Pooled mean and standard deviation of shards (law of total variance). */

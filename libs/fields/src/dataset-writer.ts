@@ -1,9 +1,10 @@
 // Generation of a training set into raw float32 shards: one shard in memory at a time, each written
 // atomically and recorded in dataset.json, so an interrupted run resumes at the first missing shard.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Grid } from '@ldinv/solver';
+import { writeFileAtomic } from '@ldinv/tensor';
 import {
   assertLittleEndian,
   combineStats,
@@ -106,8 +107,7 @@ export function generateDataset(options: GenerateDatasetOptions, dir: string): D
     }
     const file = shardFileName(s);
     const path = join(dir, file);
-    writeFileSync(`${path}.tmp`, new Uint8Array(shard.buffer));
-    renameSync(`${path}.tmp`, path);
+    writeFileAtomic(path, new Uint8Array(shard.buffer));
     manifest = { ...manifest, shards: [...manifest.shards, { file, first, count: n, ...shardStats(shard) }] };
     writeManifest(dir, manifest);
   }

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tf } from '@ldinv/tensor';
+import { tf, writeFileAtomic } from '@ldinv/tensor';
 import { Denoiser } from './denoiser.ts';
 import { type PriorManifest, validateManifest } from './manifest.ts';
 import { LatentWhitening } from './latent-whitening.ts';
 import { ParamStore } from './params.ts';
 import { LatentPrior } from './prior.ts';
 import { Vae, vaeLatentShape } from './vae.ts';
-import { directoryHandler, loadTensors, saveTensors, writeFileAtomic } from './weights-io.ts';
+import { directoryHandler, loadTensors, saveTensors } from './weights-io.ts';
 
 /** Where shipped priors live: libs/prior/assets/<name>/. */
 export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));

@@ -1,13 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf } from '@ldinv/tensor';
+import { tf, writeFileAtomic } from '@ldinv/tensor';
 import { DEFAULT_DENOISER_CONFIG, Denoiser, type DenoiserConfig } from './denoiser.ts';
 import { fitWhitening, LatentWhitening } from './latent-whitening.ts';
 import type { FieldKind, PriorManifest, StageRecord } from './manifest.ts';
 import { LatentPrior } from './prior.ts';
 import { loadPrior, readManifest, savePrior } from './prior-io.ts';
 import { measureQuality } from './prior-quality.ts';
-import { writeFileAtomic } from './weights-io.ts';
 import { phasesOf } from './quality.ts';
 import { DEFAULT_SCHEDULE, Scheduler, type ScheduleSpec } from './scheduler.ts';
 import { DEFAULT_DIFFUSION_STAGE, trainDiffusion } from './train-diffusion.ts';

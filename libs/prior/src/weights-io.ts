@@ -1,13 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf } from '@ldinv/tensor';
-
-/** Writes a file atomically: a reader sees the old file or the new one, never half of one. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
+import { tf, writeFileAtomic } from '@ldinv/tensor';
 
 function toUint8(data: tf.io.WeightData): Uint8Array {
   const buf = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;

@@ -15,4 +15,5 @@ export { createRng, deriveSeed, seededNormal, seededUniform, type Rng } from './
 export { CPU_KERNELS, WASM_KERNELS } from './kernels/register-kernels.ts';
 export { groupNormFused, hasGroupNormKernel } from './kernels/group-norm.ts';
 export { tidyValues } from './tidy-values.ts';
+export { atomicTarget, createFileAtomic, isAtomicTemp, uniqueSuffix, writeFileAtomic } from './atomic-write.ts';
 export { convWithBias } from './gradients/conv-with-bias.ts';

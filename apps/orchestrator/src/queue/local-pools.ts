@@ -5,11 +5,11 @@
 // are closed when more than `maxPools` kinds are in use.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@ldinv/tensor';
 import { CASE_HASH_FILES } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
 import type { Executor } from '../pool/executor.ts';
 import type { WorkerConfig } from '../pool/task.ts';
-import { writeFileAtomic } from '../run-store/atomic-write.ts';
 import type { MemberJob } from './member-job.ts';
 import { findPrior } from './prior-lookup.ts';
 

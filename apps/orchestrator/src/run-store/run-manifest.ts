@@ -1,8 +1,8 @@
 // run.json: the full configuration, versions, backend, seeds and timings of a run; rewritten
 // atomically whenever its status changes (never by a shard: shards journal their sessions instead).
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@ldinv/tensor';
 import type { InvertConfig } from '../run/config.ts';
-import { writeFileAtomic } from './atomic-write.ts';
 
 /** 'incomplete': a sharded run aggregated while members are still missing. */
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed' | 'incomplete';

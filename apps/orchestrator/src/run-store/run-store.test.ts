@@ -1,9 +1,8 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVERT_DEFAULTS } from '../run/config.ts';
-import { atomicTarget, createFileAtomic, isAtomicTemp, writeFileAtomic } from './atomic-write.ts';
 import { appendJournal, readJournal } from './journal.ts';
 import { memberFileName, memberIndexOf, shardJournalName, shardOfJournal } from './layout.ts';
 import { doneMember } from './member-record.fixture.ts';
@@ -48,28 +47,7 @@ describe('member records', () => {
   });
 });
 
-describe('atomic writes and the journal', () => {
-  it('replace a file whole and leave no temporary behind', () => {
-    const dir = tmp();
-    const p = join(dir, 'f.bin');
-    writeFileAtomic(p, 'old');
-    writeFileAtomic(p, Uint8Array.of(1, 2, 3));
-    expect([...readFileSync(p)]).toEqual([1, 2, 3]);
-    expect(readdirSync(dir)).toEqual(['f.bin']);
-    expect(isAtomicTemp('.f.bin.tmp-123-4')).toBe(true);
-    expect(isAtomicTemp('.f.bin.tmp-node_7-123-4')).toBe(true);
-    expect(atomicTarget('.m00003.msgpack.tmp-node_7-123-4')).toBe('m00003.msgpack');
-  });
-
-  it('create a file once: a second creator leaves the first one\'s content and learns it lost', () => {
-    const dir = tmp();
-    const p = join(dir, 'run.json');
-    expect(createFileAtomic(p, 'first')).toBe(true);
-    expect(createFileAtomic(p, 'second')).toBe(false);
-    expect(readFileSync(p, 'utf8')).toBe('first');
-    expect(readdirSync(dir)).toEqual(['run.json']);
-  });
-
+describe('the journal', () => {
   it('reads back events and skips a line torn by a crash', () => {
     const p = join(tmp(), 'journal.ndjson');
     appendJournal(p, { type: 'a', n: 1 });

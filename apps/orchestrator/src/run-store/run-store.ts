@@ -4,8 +4,8 @@
 // rename; run.json is created once (link) and never rewritten by a shard; each shard has its own journal.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { atomicTarget, createFileAtomic, isAtomicTemp, uniqueSuffix, writeFileAtomic } from '@ldinv/tensor';
 import type { Shard } from '../run/shard.ts';
-import { atomicTarget, createFileAtomic, isAtomicTemp, uniqueSuffix, writeFileAtomic } from './atomic-write.ts';
 import { appendJournal } from './journal.ts';
 import { memberFileName, memberIndexOf, runPaths, shardJournalName, shardOfJournal, type RunPaths } from './layout.ts';
 import { decodeMemberRecord, encodeMemberRecord, type MemberRecord } from './member-record.ts';

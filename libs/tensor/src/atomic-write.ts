@@ -1,5 +1,5 @@
-// Atomic file replacement: readers (and a resume after `kill -9`) see either the old file or the
-// complete new one, never a torn write. POSIX rename(2) within one directory is atomic, on NFS too.
+// Atomic file replacement, the one implementation every lib and the app write through: readers (and a
+// resume after `kill -9`) see either the old file or the complete new one, never a torn write. POSIX rename(2) within one directory is atomic, on NFS too.
 // Temporaries carry host and pid, so processes on several hosts sharing a run directory (Slurm array
 // shards) never write the same temporary.
 import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
