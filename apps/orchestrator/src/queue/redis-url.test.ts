@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, redisOptions } from './redis-url.ts';
+import { queueUrlOption, redactUrl, redisOptions } from './redis-url.ts';
 
 describe('--queue URLs', () => {
   it('give host, port, database, credentials and TLS, decoding escaped passwords', () => {
@@ -20,5 +20,14 @@ describe('--queue URLs', () => {
     expect(() => redisOptions('redis://:secret@h/zero')).toThrow("--queue redis://:***@h/zero: database must be a number after the host (/0), got 'zero'");
     expect(() => redisOptions('redis://:se cret@h:port')).toThrow(/^--queue \*\*\*@h:port: not a URL/);
     expect(() => redisOptions('redis://h/0?tls=1')).toThrow('--queue redis://h/0?tls=1: query and fragment are not supported');
+  });
+
+  it('come as --queue or --redis (DESIGN.md\'s name); two different ones are refused without their passwords', () => {
+    expect(queueUrlOption({ redis: 'redis://h/0' })).toBe('redis://h/0');
+    expect(queueUrlOption({ queue: 'redis://h/1', redis: 'redis://h/1' })).toBe('redis://h/1');
+    expect(queueUrlOption({})).toBeUndefined();
+    expect(() => queueUrlOption({ queue: 'redis://:a@h/0', redis: 'redis://:b@h/1' })).toThrow(
+      '--queue redis://:***@h/0 and --redis redis://:***@h/1: they name the same thing, give one',
+    );
   });
 });

@@ -17,6 +17,17 @@ export function redactUrl(text: string): string {
   }
 }
 
+/**
+ * The queue URL of a command's options: `--queue`, or `--redis`, the name DESIGN.md gives it (either
+ * spelling works; both with different URLs is an error).
+ */
+export function queueUrlOption(o: { queue?: string; redis?: string }): string | undefined {
+  if (o.queue !== undefined && o.redis !== undefined && o.queue !== o.redis) {
+    throw new Error(`--queue ${redactUrl(o.queue)} and --redis ${redactUrl(o.redis)}: they name the same thing, give one`);
+  }
+  return o.queue ?? o.redis;
+}
+
 export function redisOptions(text: string): RedisOptions {
   const shown = redactUrl(text);
   let u: URL;

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { aggregateRun } from '../../aggregate/aggregate-run.ts';
 import { QueueLink } from '../../queue/queue-executor.ts';
-import { redactUrl, redisOptions } from '../../queue/redis-url.ts';
+import { queueUrlOption, redactUrl, redisOptions } from '../../queue/redis-url.ts';
 import { autoBatch, BACKENDS, INVERT_DEFAULTS, LATENT_PARAMS, METHODS, MODES, type InvertConfig } from '../../run/config.ts';
 import { prepareNewRun, prepareResume, prepareShard, type PreparedRun } from '../../run/prepare-run.ts';
 import { executeRun } from '../../run/run-invert.ts';
@@ -34,6 +34,7 @@ interface InvertOptionValues {
   out?: string;
   resume?: string | boolean;
   queue?: string;
+  redis?: string;
   shard?: string;
   json?: boolean;
 }
@@ -69,10 +70,11 @@ export function registerInvert(program: Command): void {
     .option('--out <dir>', 'run directory to create (runs/NAME)')
     .option('--resume [dir]', 'continue the run in dir (or --out): only members without a result run')
     .option('--queue <url>', 'redis://[user:password@]host:port/db (or rediss://): one queue job per member, run by `ldinv worker`s')
+    .option('--redis <url>', 'same as --queue')
     .option('--shard <I/N>', 'job-array task I of N: run only members with index = I mod N into the shared --out; no aggregation')
     .option('--json', 'print one JSON event per line instead of the progress bar')
     .action(async (o: InvertOptionValues) => {
-      await invertCommand(o);
+      await invertCommand({ ...o, queue: queueUrlOption(o) });
     });
 }
 

@@ -5,13 +5,14 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueueWorker, QUEUE_WORKER_DEFAULTS, type WorkerEvent } from '../../queue/queue-worker.ts';
-import { redactUrl, redisOptions } from '../../queue/redis-url.ts';
+import { queueUrlOption, redactUrl, redisOptions } from '../../queue/redis-url.ts';
 import { INVERT_DEFAULTS } from '../../run/config.ts';
 import { parseDevices } from '../../run/validate.ts';
 import { numberOption } from '../field-options.ts';
 
 interface WorkerOptionValues {
   queue?: string;
+  redis?: string;
   workers?: string;
   devices?: string;
   priors?: string;
@@ -46,6 +47,7 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('take member jobs from a Redis queue (ldinv invert --queue) and run them on a local pool, until SIGTERM')
     .option('--queue <url>', 'redis://[user:password@]host:port/db (or rediss:// for TLS; a private CA via NODE_EXTRA_CA_CERTS)')
+    .option('--redis <url>', 'same as --queue')
     .option('--workers <n>', `worker threads (per device process with --devices) (default: available cores, ${INVERT_DEFAULTS.workers} here)`)
     .option('--devices <list>', "'cpu' (one local pool, default) or GPU ids 0,1,...: one worker process per id")
     .option('--priors <dir>', 'shared prior store holding <name>/manifest.json, model.json, weights.bin (searched before the job\'s prior name)')
@@ -53,7 +55,7 @@ export function registerWorker(program: Command): void {
     .option('--lock-ms <ms>', `a member whose worker stops renewing its lock for this long runs again elsewhere (default ${QUEUE_WORKER_DEFAULTS.lockMs})`)
     .option('--json', 'print one JSON event per line')
     .action(async (o: WorkerOptionValues) => {
-      await workerCommand(o);
+      await workerCommand({ ...o, queue: queueUrlOption(o) });
     });
 }
 
