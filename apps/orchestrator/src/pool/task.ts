@@ -1,19 +1,12 @@
 // What travels between the orchestrator and a worker. Nothing here knows where a task runs.
 import type { MessagePort } from 'node:worker_threads';
-import type { MemberHistory } from '../run-store/member-record.ts';
-import type { BackendChoice, EnsembleMode, LatentParam, Method } from '../run/config.ts';
+import type { MemberSolution } from '../run-store/member-record.ts';
+import type { MemberSettings } from '../run/config.ts';
 
 /** Static configuration, given once to every worker (piscina workerData, device process argv). */
-export interface WorkerConfig {
+export interface WorkerConfig extends MemberSettings {
   caseDir: string;
   prior: string | null;
-  method: Method;
-  mode: EnsembleMode;
-  iters: number;
-  param: LatentParam;
-  refine: number;
-  initLogK: number;
-  backend: BackendChoice;
 }
 
 export interface MemberSpec {
@@ -34,24 +27,9 @@ export interface WorkerTask extends MemberTask {
 }
 
 /** Result of one member; the arrays are moved (transferred), not copied, back to the orchestrator. */
-export interface MemberOutcome {
+export interface MemberOutcome extends MemberSolution {
   index: number;
   seed: number;
-  grid: { nx: number; ny: number };
-  logK: Float64Array;
-  heads: Float64Array[];
-  predicted: Float64Array;
-  misfit: number;
-  regulariser: number;
-  history: MemberHistory;
-  /** Iterations taken (the optimiser may stop early at the noise level). */
-  iterations: number;
-  /** Why the optimiser stopped, as @ldinv/optim reports it. */
-  stopReason: string;
-  /** ldim with a refine stage that ran: the first iteration of the refine stage. */
-  refineFrom?: number;
-  /** ldim, vae: the prior weight λ at the end of the latent stage (it adapts). */
-  priorWeight?: number;
 }
 
 export interface TaskResult {

@@ -10,6 +10,7 @@ import { CASE_HASH_FILES } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
 import type { Executor } from '../pool/executor.ts';
 import type { WorkerConfig } from '../pool/task.ts';
+import { memberSettingsOf } from '../run/config.ts';
 import type { MemberJob } from './member-job.ts';
 import { findPrior } from './prior-lookup.ts';
 
@@ -74,15 +75,12 @@ export class LocalPools {
 
   /** A pool for this job's kind of member, created if needed; throws when its prior is not here. */
   acquire(job: MemberJob): PoolLease {
-    const key = JSON.stringify([job.case.hash, job.prior?.hash ?? null, job.method, job.mode, job.iters, job.param, job.refine, job.initLogK, job.backend]);
+    const key = JSON.stringify([job.case.hash, job.prior?.hash ?? null, memberSettingsOf(job)]);
     let e = this.pools.get(key);
     if (e) {
       e.busy++;
     } else {
-      const config: WorkerConfig = {
-        caseDir: this.caseDir(job), prior: this.priorDir(job), method: job.method, mode: job.mode, iters: job.iters,
-        param: job.param, refine: job.refine, initLogK: job.initLogK, backend: job.backend,
-      };
+      const config: WorkerConfig = { caseDir: this.caseDir(job), prior: this.priorDir(job), ...memberSettingsOf(job) };
       e = { key, config, busy: 1, lastUsed: 0, executor: createLocalExecutor({ workers: this.opts.workers, devices: this.opts.devices, config }) };
       this.pools.set(key, e);
       this.evict();

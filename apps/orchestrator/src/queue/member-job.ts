@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { packBinary, unpackBinary } from '../codec/binary-pack.ts';
 import { caseFilesHash, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../pool/task.ts';
-import { BACKENDS, LATENT_PARAMS, METHODS, MODES, type BackendChoice, type EnsembleMode, type LatentParam, type Method } from '../run/config.ts';
+import { BACKENDS, LATENT_PARAMS, METHODS, MODES, type MemberSettings } from '../run/config.ts';
 
 export const JOB_FORMAT = 'ldinv-member-job';
 export const JOB_VERSION = 1;
@@ -20,19 +20,12 @@ export const QUEUE_NAME = 'members';
 export const memberJobId = (runKey: string, member: number) => `${runKey}/${member}`;
 
 /** Everything a worker needs that is the same for all members of a run. */
-export interface MemberJobContext {
+export interface MemberJobContext extends MemberSettings {
   /** runKey of run.json. */
   run: string;
   case: { name: string; hash: string; files: CaseFiles };
   /** Prior identity; null for methods without one. */
   prior: { name: string; hash: string } | null;
-  method: Method;
-  mode: EnsembleMode;
-  iters: number;
-  param: LatentParam;
-  refine: number;
-  initLogK: number;
-  backend: BackendChoice;
 }
 
 export interface MemberJob extends MemberJobContext {

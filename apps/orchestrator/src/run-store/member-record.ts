@@ -33,8 +33,8 @@ interface MemberBase {
   attempts: number;
 }
 
-export interface DoneMember extends MemberBase {
-  status: 'done';
+/** What a member's inversion produced: the worker sends it back, a done record stores it. */
+export interface MemberSolution {
   grid: { nx: number; ny: number };
   /** ln K, ny*nx row-major. */
   logK: Float64Array;
@@ -55,6 +55,10 @@ export interface DoneMember extends MemberBase {
   refineFrom?: number;
   /** ldim, vae: the prior weight λ at the end of the latent stage (it adapts). */
   priorWeight?: number;
+}
+
+export interface DoneMember extends MemberBase, MemberSolution {
+  status: 'done';
   timing: MemberTiming;
 }
 

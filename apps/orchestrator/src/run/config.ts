@@ -41,6 +41,15 @@ export interface NumericalConfig {
   backend: BackendChoice;
 }
 
+/** The settings of a run that every member shares and a worker needs, besides where the case and prior are. */
+export const MEMBER_SETTING_KEYS = ['method', 'mode', 'iters', 'param', 'refine', 'initLogK', 'backend'] as const;
+export type MemberSettings = Pick<NumericalConfig, (typeof MEMBER_SETTING_KEYS)[number]>;
+
+/** Just the member settings of a config, a job or a worker config. */
+export function memberSettingsOf(from: MemberSettings): MemberSettings {
+  return Object.fromEntries(MEMBER_SETTING_KEYS.map((key) => [key, from[key]])) as unknown as MemberSettings;
+}
+
 /** How the run executes and is summarised. May differ between a run and its resume. */
 export interface ExecutionConfig {
   /** Worker threads per process. */

@@ -10,7 +10,7 @@ import type { WorkerConfig } from '../pool/task.ts';
 import type { MemberJobContext } from '../queue/member-job.ts';
 import type { QueueLink } from '../queue/queue-executor.ts';
 import type { RunSession, RunStatus } from '../run-store/run-manifest.ts';
-import { METHODS_WITH_PRIOR } from './config.ts';
+import { memberSettingsOf, METHODS_WITH_PRIOR } from './config.ts';
 import { RunEvents, type RunListener } from './events.ts';
 import { runKeyOf, type PreparedRun } from './prepare-run.ts';
 import { runScheduled, type ScheduleResult } from './scheduler.ts';
@@ -34,7 +34,7 @@ export interface ExecuteOutcome {
 export function workerConfigOf(run: PreparedRun): WorkerConfig {
   const c = run.manifest.config;
   const prior = METHODS_WITH_PRIOR.includes(c.method) ? run.manifest.priorDir : null;
-  return { caseDir: c.case, prior, method: c.method, mode: c.mode, iters: c.iters, param: c.param, refine: c.refine, initLogK: c.initLogK, backend: c.backend };
+  return { caseDir: c.case, prior, ...memberSettingsOf(c) };
 }
 
 /** What a queue worker needs to run this run's members: the case itself and the prior's identity. */
@@ -46,7 +46,7 @@ export function jobContextOf(run: PreparedRun): MemberJobContext {
   return {
     run: runKeyOf(manifest), case: { name: manifest.caseName, hash: caseFilesHash(files), files },
     prior: prior === null ? null : { name: c.prior ?? prior, hash: manifest.priorHash ?? priorHash(prior) },
-    method: c.method, mode: c.mode, iters: c.iters, param: c.param, refine: c.refine, initLogK: c.initLogK, backend: c.backend,
+    ...memberSettingsOf(c),
   };
 }
 
