@@ -36,6 +36,17 @@ export function checkEnsemble(what: string, members: ArrayLike<number>[], truth?
   return cells;
 }
 
+/** Mean and unbiased sample variance (n − 1) of the members' values in one cell. */
+export function cellMoments(members: ArrayLike<number>[], c: number): { mean: number; variance: number } {
+  const n = members.length;
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += members[k][c];
+  mean /= n;
+  let ss = 0;
+  for (let k = 0; k < n; k++) ss += (members[k][c] - mean) ** 2;
+  return { mean, variance: ss / (n - 1) };
+}
+
 /** Per-cell interval of the ensemble at the given level. */
 export function ensembleInterval(members: ArrayLike<number>[], options: IntervalOptions = {}): EnsembleInterval {
   const level = options.level ?? 0.9;
@@ -48,12 +59,8 @@ export function ensembleInterval(members: ArrayLike<number>[], options: Interval
   if (kind === 't') {
     const half = studentTQuantile((1 + level) / 2, n - 1) * Math.sqrt(1 + 1 / n);
     for (let c = 0; c < cells; c++) {
-      let mean = 0;
-      for (let k = 0; k < n; k++) mean += members[k][c];
-      mean /= n;
-      let ss = 0;
-      for (let k = 0; k < n; k++) ss += (members[k][c] - mean) ** 2;
-      const width = half * Math.sqrt(ss / (n - 1));
+      const { mean, variance } = cellMoments(members, c);
+      const width = half * Math.sqrt(variance);
       lower[c] = mean - width;
       upper[c] = mean + width;
     }

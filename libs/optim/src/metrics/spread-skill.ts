@@ -4,7 +4,7 @@
 // accounts for the finite ensemble: with the truth exchangeable with n members,
 // E(mean − truth)² = (1 + 1/n) σ², so a calibrated ensemble has ratio 1 in expectation;
 // < 1 is over-confident, > 1 under-confident.
-import { checkEnsemble } from './coverage.ts';
+import { cellMoments, checkEnsemble } from './coverage.ts';
 
 export interface SpreadSkill {
   spread: number;
@@ -19,13 +19,9 @@ export function spreadSkill(members: ArrayLike<number>[], truth: ArrayLike<numbe
   let variance = 0;
   let squaredError = 0;
   for (let c = 0; c < cells; c++) {
-    let mean = 0;
-    for (let k = 0; k < n; k++) mean += members[k][c];
-    mean /= n;
-    let ss = 0;
-    for (let k = 0; k < n; k++) ss += (members[k][c] - mean) ** 2;
-    variance += ss / (n - 1);
-    squaredError += (mean - truth[c]) ** 2;
+    const moments = cellMoments(members, c);
+    variance += moments.variance;
+    squaredError += (moments.mean - truth[c]) ** 2;
   }
   const spread = Math.sqrt(variance / cells);
   const skill = Math.sqrt(squaredError / cells);
