@@ -32,29 +32,24 @@ export function createFieldSampler(spec: FieldSpec, grid: Grid): FieldSampler {
   const embedding = new CirculantEmbedding(grid, spec);
   const size = grid.nx * grid.ny;
   const info = { mx: embedding.mx, my: embedding.my, covarianceErrorBound: embedding.covarianceErrorBound };
-  if (spec.kind === 'gaussian') {
-    const mean = spec.mean;
-    return {
-      grid,
-      spec,
-      embedding: info,
-      sample(rng, out = new Float64Array(size)) {
-        embedding.sampleInto(rng, out);
-        for (let k = 0; k < size; k++) out[k] += mean;
-        return out;
-      },
-    };
-  }
+  // Every kind is a Gaussian draw mapped cell by cell: shifted by the mean, or thresholded so that
   // g > threshold has probability `fraction` for g ~ N(0, variance) at every cell.
-  const threshold = Math.sqrt(spec.variance) * normalQuantile(1 - spec.fraction);
-  const { logKLow, logKHigh } = spec;
+  const toLogK = ((): ((g: number) => number) => {
+    if (spec.kind === 'gaussian') {
+      const mean = spec.mean;
+      return (g) => g + mean;
+    }
+    const threshold = Math.sqrt(spec.variance) * normalQuantile(1 - spec.fraction);
+    const { logKLow, logKHigh } = spec;
+    return (g) => (g > threshold ? logKHigh : logKLow);
+  })();
   return {
     grid,
     spec,
     embedding: info,
     sample(rng, out = new Float64Array(size)) {
       embedding.sampleInto(rng, out);
-      for (let k = 0; k < size; k++) out[k] = out[k] > threshold ? logKHigh : logKLow;
+      for (let k = 0; k < size; k++) out[k] = toLogK(out[k]);
       return out;
     },
   };
