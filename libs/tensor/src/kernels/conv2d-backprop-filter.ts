@@ -9,13 +9,13 @@
 // Measured against im2col variants (width-folded taps; per-tap 1x1-conv GEMMs) it is as fast from
 // batch 8 up (about 17 GFLOP/s on one core) and at most 1.6x slower at batch 1, with one kernel call.
 import {
-  backend_util,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { nhwcConvInfo } from './nhwc-conv-info.ts';
 import { withWasmScope, type BackendWasm } from './wasm-scope.ts';
 
 function conv2dBackpropFilter(args: {
@@ -24,20 +24,7 @@ function conv2dBackpropFilter(args: {
   attrs: Conv2DBackpropFilterAttrs;
 }): TensorInfo {
   const { x, dy } = args.inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  if (info.dataFormat !== 'channelsLast') {
-    throw new Error(`wasm Conv2DBackpropFilter: dataFormat must be NHWC, got ${dataFormat}`);
-  }
+  const info = nhwcConvInfo(Conv2DBackpropFilter, x.shape, args.attrs.filterShape, args.attrs, false);
   const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top: pt, left: pl } = info.padInfo;

@@ -12,13 +12,13 @@
 // Cost: (ceil(k/s) s)^2 / k^2 of the forward conv (16/9 for 3x3 stride 2) instead of the s^2 of
 // zero-insertion.
 import {
-  backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { nhwcConvInfo } from './nhwc-conv-info.ts';
 import { withWasmScope, type BackendWasm } from './wasm-scope.ts';
 
 function conv2dBackpropInput(args: {
@@ -27,20 +27,7 @@ function conv2dBackpropInput(args: {
   attrs: Conv2DBackpropInputAttrs;
 }): TensorInfo {
   const { dy, filter } = args.inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs;
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  if (info.dataFormat !== 'channelsLast') {
-    throw new Error(`wasm Conv2DBackpropInput: dataFormat must be NHWC, got ${dataFormat}`);
-  }
+  const info = nhwcConvInfo(Conv2DBackpropInput, args.attrs.inputShape, filter.shape, args.attrs, false);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top: pt, left: pl } = info.padInfo;

@@ -7,13 +7,13 @@
 //   dW'[a, b, (n, c)] = sum_{o, p} X'[a dh - pt + o sh, b dw - pl + p sw, (n, c)] F[o, p, (n, c)]
 // is a depthwise conv with stride (dh, dw) and dilation (sh, sw); summing over n gives dW.
 import {
-  backend_util,
   DepthwiseConv2dNativeBackpropFilter,
   type DepthwiseConv2dNativeBackpropFilterAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { nhwcConvInfo } from './nhwc-conv-info.ts';
 import { withWasmScope, type BackendWasm } from './wasm-scope.ts';
 
 function depthwiseConv2dBackpropFilter(args: {
@@ -22,16 +22,7 @@ function depthwiseConv2dBackpropFilter(args: {
   attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
 }): TensorInfo {
   const { x, dy } = args.inputs;
-  const { strides, pad, dimRoundingMode, dilations, filterShape } = args.attrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    true,
-  );
+  const info = nhwcConvInfo(DepthwiseConv2dNativeBackpropFilter, x.shape, args.attrs.filterShape, args.attrs, true);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: cm } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
@@ -50,7 +41,7 @@ function depthwiseConv2dBackpropFilter(args: {
       depthwise: true,
     });
     const dW = n === 1 ? dWn : s.sum(s.reshape(dWn, [kh, kw, n, cm]), [2]);
-    return s.reshape(dW, filterShape);
+    return s.reshape(dW, args.attrs.filterShape);
   });
 }
 

@@ -8,13 +8,13 @@
 // Ci m outputs are summed over j. tfjs asserts stride 1 or dilation 1, so zero insertion costs
 // at most s^2 of a (cheap) depthwise conv.
 import {
-  backend_util,
   DepthwiseConv2dNativeBackpropInput,
   type DepthwiseConv2dNativeBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { nhwcConvInfo } from './nhwc-conv-info.ts';
 import { withWasmScope, type BackendWasm } from './wasm-scope.ts';
 import { dilateSpatial } from './dilate-spatial.ts';
 
@@ -24,16 +24,7 @@ function depthwiseConv2dBackpropInput(args: {
   attrs: DepthwiseConv2dNativeBackpropInputAttrs;
 }): TensorInfo {
   const { dy, filter } = args.inputs;
-  const { strides, pad, dimRoundingMode, dilations, inputShape } = args.attrs;
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    true,
-  );
+  const info = nhwcConvInfo(DepthwiseConv2dNativeBackpropInput, args.attrs.inputShape, filter.shape, args.attrs, true);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: cm } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
