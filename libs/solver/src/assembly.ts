@@ -4,7 +4,7 @@
 // T_f = 2 K_c times face length / dx (half-cell distance, neighbour value = boundary head).
 // Also the adjoint of that map: dJ/dlnK from the state h and the adjoint state lambda.
 import { valueLayout } from './nested-dissection.ts';
-import { cellOf, type BoundarySetup, type Grid, type Well } from './problem.ts';
+import { cellOf, type BoundarySetup, type DarcyProblem, type Grid, type Well } from './problem.ts';
 
 /** Boundary head of each side (null = no flow) of a setup, and its source density f. */
 export interface BoundaryData {
@@ -19,6 +19,14 @@ export const BOUNDARY_SETUPS: Readonly<Record<BoundarySetup, BoundaryData>> = {
   flow: { west: 1, east: 0, south: null, north: null, f: 0 },
   source: { west: 0, east: 0, south: 0, north: 0, f: 1 },
 };
+
+/**
+ * True when no test has a source (f = 0 and no well pumps): every head is then a ratio of
+ * conductances, unchanged when K is scaled, so heads do not fix the level (mean) of ln K.
+ */
+export function logKLevelFree(problem: DarcyProblem): boolean {
+  return BOUNDARY_SETUPS[problem.bc].f === 0 && problem.tests.every((wells) => wells.every((w) => w.rate === 0));
+}
 
 /**
  * Matrix values in the layout of valueLayout: diagonal sum of T of every cell, then -T of every

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundaryOutflow } from './assembly.ts';
+import { boundaryOutflow, logKLevelFree } from './assembly.ts';
 import { DarcySystem, solveHeads } from './darcy.ts';
 import { fourierField } from './fourier-field.ts';
 import type { DarcyProblem, Grid, Well } from './problem.ts';
@@ -81,6 +81,26 @@ describe('finite-volume Darcy solve', () => {
       const [alone] = solveHeads({ grid, bc: 'flow', tests: [ws] }, logK);
       expect(Math.max(...alone.map((v, c) => Math.abs(v - together[t][c])))).toBeLessThan(1e-13);
     });
+  });
+
+  it('leaves heads unchanged by a shift of ln K exactly when no test has a source (logKLevelFree)', () => {
+    const grid: Grid = { nx: 24, ny: 16 };
+    const logK = fourierField(grid, { seed: 8, sigma: 1.5 });
+    const shifted = logK.map((v) => v + 1.7);
+    const change = (problem: DarcyProblem) => {
+      const [a, b] = [solveHeads(problem, logK), solveHeads(problem, shifted)];
+      return Math.max(...a.flatMap((h, t) => Array.from(h, (v, c) => Math.abs(v - b[t][c]))));
+    };
+    const cases: [DarcyProblem, boolean][] = [
+      [{ grid, bc: 'flow', tests: [[], [{ x: 0.5, y: 0.5, rate: 0 }]] }, true],
+      [{ grid, bc: 'flow', tests: [[], wells] }, false],
+      [{ grid, bc: 'source', tests: [[]] }, false],
+    ];
+    for (const [problem, free] of cases) {
+      expect(logKLevelFree(problem)).toBe(free);
+      if (free) expect(change(problem)).toBeLessThan(1e-12);
+      else expect(change(problem)).toBeGreaterThan(1e-3);
+    }
   });
 
   it('rejects bad ln K and problems with one-line errors', () => {

@@ -7,7 +7,7 @@ export { ObservationOperator } from './observation.ts';
 export { parseWellsCsv } from './wells-csv.ts';
 export { taylorTest } from './taylor.ts';
 export type { ReducedFunctional, TaylorOptions, TaylorResult } from './taylor.ts';
-export { boundaryOutflow, BOUNDARY_SETUPS } from './assembly.ts';
+export { boundaryOutflow, BOUNDARY_SETUPS, logKLevelFree } from './assembly.ts';
 export type { BoundaryData } from './assembly.ts';
 export { factorStats } from './factor-stats.ts';
 export { fourierField } from './fourier-field.ts';

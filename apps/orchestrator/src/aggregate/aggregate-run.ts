@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, readCase, writeNpy } from '@ldinv/fields';
 import { buildInversionProblem, inObservationOrder } from '@ldinv/optim';
-import { solveHeads } from '@ldinv/solver';
+import { logKLevelFree, solveHeads } from '@ldinv/solver';
 import { writeFileAtomic } from '@ldinv/tensor';
 import { renderReport } from '../report/report-html.ts';
 import { runFigures } from '../report/run-figures.ts';
@@ -64,7 +64,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
     return { heads, predicted: inObservationOrder(problem, problem.observations.map((o, t) => o.operator.apply(heads[t]))) };
   };
   const aggCase: AggregateCase = {
-    grid: c.grid, tests: c.tests.length, observations: c.observations, predict,
+    grid: c.grid, tests: c.tests.length, observations: c.observations, predict, logKLevelFree: logKLevelFree(problem.darcy),
     ...(c.truthLogK ? { truthLogK: c.truthLogK, truthHeads: c.truthHeads ?? solveHeads(problem.darcy, c.truthLogK) } : {}),
   };
   // Records beyond the configured ensemble (none in a healthy run) are not this run's members.
@@ -109,7 +109,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
       missing: config.members - result.rows.length,
     },
     included: result.included, excluded: result.excluded, failed: result.failed, missing,
-    ensemble: result.metrics, memberTable: result.rows,
+    ensemble: result.metrics, logKLevelSpread: result.logKLevelSpread, memberTable: result.rows,
     ensembleFiles: files.filter((f) => f.endsWith('.npy')).map((f) => f.slice(store.paths.dir.length + 1)),
     figures: figures.map((f) => `figures/${f.file}`),
     sessions: run.sessions,

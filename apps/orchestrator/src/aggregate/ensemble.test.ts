@@ -74,6 +74,15 @@ describe('aggregateMembers', () => {
     expect(() => aggregateMembers([doneMember(0, 3, 2)], aggCase, { maxMisfit: 10 })).toThrow('member 0: logK has 6 values, the case grid needs 144');
   });
 
+  it('reports the spread of the members\' mean ln K only where the heads leave that level free', () => {
+    // Included members are the truth shifted by −0.2, 0 and +0.2: level standard deviation 0.2.
+    expect(r.logKLevelSpread).toBeNull();
+    const free = aggregateMembers(records, { ...aggCase, logKLevelFree: true }, { maxMisfit: 10 });
+    expect(free.logKLevelSpread).toBeCloseTo(0.2, 12);
+    const single = aggregateMembers([member(0, shifted(0), 1)], { ...aggCase, logKLevelFree: true }, { maxMisfit: 10 });
+    expect(single.logKLevelSpread).toBeNull();
+  });
+
   it('needs no truth for the statistics', () => {
     const { truthLogK: _t, truthHeads: _h, ...noTruth } = aggCase;
     const plain = aggregateMembers(records, noTruth, { maxMisfit: 10 });

@@ -24,6 +24,8 @@ export interface AggregateCase {
   truthHeads?: Float64Array[];
   /** Forward model for the ensemble-mean field: heads per test and predictions in obs.csv order. */
   predict?: (logK: Float64Array) => { heads: Float64Array[]; predicted: Float64Array };
+  /** No test has a source, so the heads do not fix the mean of ln K (solver's logKLevelFree). */
+  logKLevelFree?: boolean;
 }
 
 export interface AggregateOptions {
@@ -83,6 +85,11 @@ export interface AggregateResult {
   logK: CellStats | null;
   heads: CellStats[] | null;
   metrics: EnsembleMetrics | null;
+  /**
+   * Cases whose heads do not fix the mean of ln K, with >= 2 members included: the standard deviation of
+   * the members' mean ln K, a spread that comes from their starts (or prior draws), not from the data.
+   */
+  logKLevelSpread: number | null;
 }
 
 /** Splits observations by test, in obs.csv order within each test. */
@@ -177,11 +184,16 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     included: included.map((m) => m.index),
     excluded: done.filter((m) => !keep(m)).map((m) => ({ index: m.index, misfit: m.misfit })),
     failed: failed.map((m) => ({ index: m.index, error: m.error })),
-    logK: null, heads: null, metrics: null,
+    logK: null, heads: null, metrics: null, logKLevelSpread: null,
   };
   if (included.length === 0) return result;
   result.logK = cellStats(included.map((m) => m.logK));
   result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(included.map((m) => m.heads[t])));
+  if (c.logKLevelFree && included.length >= 2) {
+    const levels = included.map((m) => m.logK.reduce((a, v) => a + v, 0) / cells);
+    const mean = levels.reduce((a, v) => a + v, 0) / levels.length;
+    result.logKLevelSpread = Math.sqrt(levels.reduce((a, v) => a + (v - mean) ** 2, 0) / (levels.length - 1));
+  }
   if (c.truthLogK && c.truthHeads && c.predict) {
     const meanField = c.predict(result.logK.mean);
     const enough = included.length >= 2;

@@ -65,6 +65,11 @@ export function renderReport({ manifest, result, figures, maxMisfit, missing = [
     lists.push(`<p class="warn">Failed: ${result.failed.map((f) => `#${f.index}: ${escapeHtml(f.error)}`).join('; ')}.</p>`);
   }
   if (missing.length > 0) lists.push(`<p class="warn">Missing (no record yet): ${missing.map((m) => `#${m}`).join(', ')}.</p>`);
+  if (result.logKLevelSpread !== null) {
+    lists.push(`<p class="note">No test of this case has a source (no wells pumping, no recharge), so the heads do not change when
+ln K is shifted by a constant: the data do not fix the mean of ln K. The members' mean ln K differs by ${fmt(result.logKLevelSpread, 2)}
+(standard deviation), which comes from their starts, and the ln K spread of the ensemble includes it.</p>`);
+  }
   const figureHtml = figures
     .map((f) => `<figure><img src="data:image/png;base64,${f.png.toString('base64')}" alt="${escapeHtml(f.file)}"><figcaption>${escapeHtml(f.file)}: ${escapeHtml(f.caption)}</figcaption></figure>`)
     .join('\n');
@@ -81,6 +86,7 @@ tr.failed td{color:#b00}
 figure{display:inline-block;margin:0.5em;vertical-align:top;max-width:680px}
 figcaption{font-size:0.85em;color:#555}
 .warn{color:#a40}
+.note{color:#246}
 pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:0.8em}
 </style></head>
 <body>

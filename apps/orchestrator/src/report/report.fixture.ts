@@ -33,5 +33,6 @@ export function syntheticReport() {
     backend: 'wasm', createdAt: '', sessions: [], config: { ...INVERT_DEFAULTS, case: '/cases/x', prior: null, initLogK: 0, members: 5, method: 'pixel' },
     seeds: { run: 0, members: [0, 1, 2, 3, 4] }, counts: { members: 5, done: 4, failed: 1 },
   };
-  return { result, figures, html: renderReport({ manifest, result, figures, maxMisfit: 10 }) };
+  const input = { manifest, result, figures, maxMisfit: 10 };
+  return { result, figures, input, html: renderReport(input) };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../figures/raster.ts';
+import { renderReport } from './report-html.ts';
 import { syntheticReport } from './report.fixture.ts';
 
 describe('report.html', () => {
-  const { html, figures, result } = syntheticReport();
+  const { html, figures, result, input } = syntheticReport();
 
   it('has one member-table row per member, with excluded and failed members marked', () => {
     const body = html.slice(html.indexOf('<table id="members">'));
@@ -23,6 +24,12 @@ describe('report.html', () => {
       'logk_truth.png', 'logk_mean.png', 'logk_std.png', 'logk_error.png', 'head_t0_mean.png', 'head_t0_std.png', 'logk_members.png', 'convergence.png',
       'logk_error_curves.png',
     ]);
+  });
+
+  it('says when the data leave the mean of ln K free, with the members\' spread of it', () => {
+    expect(html).not.toContain('do not fix the mean of ln K');
+    const free = renderReport({ ...input, result: { ...result, logKLevelSpread: 0.4321 } });
+    expect(free).toContain('the data do not fix the mean of ln K. The members\' mean ln K differs by 0.43');
   });
 
   it('shows the ensemble metrics and the configuration', () => {

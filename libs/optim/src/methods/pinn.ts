@@ -9,7 +9,7 @@
 // The result is the ln K network at the cell centres; its heads, sensor predictions and χ²/M come
 // from the finite-volume solver, so they compare across methods. The history records χ²/M of the
 // head network at the sensors and, as the 'regulariser', the weighted PDE + boundary loss.
-import { BOUNDARY_SETUPS, solveHeads } from '@ldinv/solver';
+import { BOUNDARY_SETUPS, logKLevelFree, solveHeads } from '@ldinv/solver';
 import { createRng, deriveSeed, tf, type Rng } from '@ldinv/tensor';
 import { Adam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
@@ -75,7 +75,7 @@ export function pinnPoints(problem: InversionProblem, wellWidthCells: number): P
     noFlow: Float32Array.from(noFlow),
     noFlowNormal: Float32Array.from(noFlowNormal),
     forcing: wellForcing(centres, tests, s.f, width),
-    sourceFree: s.f === 0 && tests.every((wells) => wells.length === 0),
+    sourceFree: logKLevelFree(problem.darcy),
   };
 }
 
