@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { flag } from './bench/invert-runs.ts';
-import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
+import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, studyRunSeed, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
 import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
 import { STUDY_METHODS } from './study/study-methods.ts';
 import { cellFigures, rowFigures, type RowFigures } from './study/study-metrics.ts';
@@ -44,7 +44,7 @@ function cellsOf(stage: string, set: CaseSet, count: number, settings: SettingNa
         for (const name of methodNames.filter((m) => !onlyMethods || onlyMethods.split(',').includes(m))) {
           const m = STUDY_METHODS[name];
           const id = `${field}-${setting}-s${seed}-${name}${mode ? `-${mode}` : ''}`;
-          out.push({ id, stage, field, setting, methodName: name, caseDir, method: m.method, mode: mode ?? m.mode, args: m.args, members, iters, seed: 0,
+          out.push({ id, stage, field, setting, methodName: name, caseDir, method: m.method, mode: mode ?? m.mode, args: m.args, members, iters, seed: studyRunSeed(seed),
             ...(priorsDir ? { prior: join(priorsDir, PRIOR_OF[field]) } : {}) });
         }
       }

@@ -6,7 +6,7 @@
 // line per target of issue 6 with whether it holds.
 import { join } from 'node:path';
 import { flag } from './invert-runs.ts';
-import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, type SettingName, type StudyField } from '../study/study-cases.ts';
+import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, studyRunSeed, type SettingName, type StudyField } from '../study/study-cases.ts';
 import { studyMethod } from '../study/study-methods.ts';
 import { cellFigures, rowFigures, type RowFigures } from '../study/study-metrics.ts';
 import { runStudy, type StudyCell } from '../study/study-runner.ts';
@@ -29,7 +29,7 @@ for (const field of fields) {
     for (const m of methods) {
       cells.push({
         id: `${field}-${setting.name}-s${seed}-${m.name}`, caseDir, method: m.method, mode: m.mode, args: m.args,
-        members, iters, seed: 0, field, methodName: m.name, ...(priorsDir ? { prior: join(priorsDir, PRIOR_OF[field]) } : {}),
+        members, iters, seed: studyRunSeed(seed), field, methodName: m.name, ...(priorsDir ? { prior: join(priorsDir, PRIOR_OF[field]) } : {}),
       });
     }
   }

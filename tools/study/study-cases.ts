@@ -52,6 +52,16 @@ export function caseSeeds(set: CaseSet, field: StudyField, count: number): numbe
   return Array.from({ length: count }, (_, i) => SEED_BASE[set][field] + 1 + i);
 }
 
+/**
+ * Run seed of every ensemble on the case seeded caseSeed: its own per case, so the cases of a table
+ * also average over start draws (with one run seed for all, every case got the same 8 starts and a
+ * table row's error carried those starts' luck, e.g. their mean ln K level, on every case at once).
+ * The settings of one case share it, so their rows compare the same starts.
+ */
+export function studyRunSeed(caseSeed: number): number {
+  return caseSeed;
+}
+
 /** The case directory of (field, setting, seed) under root, simulated on first use. */
 export function ensureCase(root: string, field: StudyField, setting: StudySetting, seed: number): string {
   const dir = join(root, `${field}-${setting.name}-s${seed}`);
