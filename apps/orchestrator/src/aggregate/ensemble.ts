@@ -190,9 +190,8 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
   result.logK = cellStats(included.map((m) => m.logK));
   result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(included.map((m) => m.heads[t])));
   if (c.logKLevelFree && included.length >= 2) {
-    const levels = included.map((m) => m.logK.reduce((a, v) => a + v, 0) / cells);
-    const mean = levels.reduce((a, v) => a + v, 0) / levels.length;
-    result.logKLevelSpread = Math.sqrt(levels.reduce((a, v) => a + (v - mean) ** 2, 0) / (levels.length - 1));
+    // Each member's level as a one-cell field: its standard deviation over members is the spread.
+    result.logKLevelSpread = cellStats(included.map((m) => [m.logK.reduce((a, v) => a + v, 0) / cells])).std[0];
   }
   if (c.truthLogK && c.truthHeads && c.predict) {
     const meanField = c.predict(result.logK.mean);
