@@ -73,6 +73,7 @@ export class CirculantEmbedding {
   private readonly rowIn: Float64Array;
   private readonly colIn: Float64Array;
   private readonly colOut: Float64Array;
+  private whiteWork: Float64Array | null = null; // interleaved complex torus, allocated on first use
 
   constructor(grid: Grid, covariance: Covariance) {
     this.grid = grid;
@@ -191,5 +192,53 @@ export class CirculantEmbedding {
       }
     }
     return out;
+  }
+
+  /** Length of the white noise that applyWhite maps: a complex draw (real part, then imaginary part) per torus mode. */
+  get whiteDimension(): number {
+    return 2 * this.mx * this.my;
+  }
+
+  /**
+   * The linear map A with A Aᵀ = the grid's covariance, for inversion in whitened coordinates (a Gaussian
+   * prior ½|ξ|² on ξ, ln K = mean + A ξ): A ξ = Re F diag(sqrt(lambda / N)) (ξ_re + i ξ_im) restricted to the
+   * grid. With complex noise, E[Re Y Re Yᵀ] = ½ F S² Fᴴ · E|ξ_k|² = C_torus; unlike sampleInto it needs no
+   * Hermitian pairing, so its transpose is one more transform. Writes row-major [ny, nx] into `out`.
+   */
+  applyWhite(xi: ArrayLike<number>, out: Float64Array): Float64Array {
+    const { mx, my, scale } = this;
+    const { nx, ny } = this.grid;
+    const n = mx * my;
+    if (xi.length !== 2 * n) throw new Error(`applyWhite: noise must hold ${2 * n} values, got ${xi.length}`);
+    const work = this.whiteBuffer();
+    for (let k = 0; k < n; k++) {
+      work[2 * k] = scale[k] * xi[k];
+      work[2 * k + 1] = scale[k] * xi[n + k];
+    }
+    fft2(work, mx, my);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = work[2 * (j * mx + i)];
+    return out;
+  }
+
+  /** Aᵀ g of applyWhite (g on the grid, row-major): F is symmetric, so Aᵀ g = [S Re F g̃, −S Im F g̃], g̃ = g zero-padded. */
+  applyWhiteTranspose(g: ArrayLike<number>, out: Float64Array): Float64Array {
+    const { mx, my, scale } = this;
+    const { nx, ny } = this.grid;
+    const n = mx * my;
+    if (g.length !== nx * ny) throw new Error(`applyWhiteTranspose: field must hold ${nx * ny} values, got ${g.length}`);
+    const work = this.whiteBuffer();
+    work.fill(0);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) work[2 * (j * mx + i)] = g[j * nx + i];
+    fft2(work, mx, my);
+    for (let k = 0; k < n; k++) {
+      out[k] = scale[k] * work[2 * k];
+      out[n + k] = -scale[k] * work[2 * k + 1];
+    }
+    return out;
+  }
+
+  private whiteBuffer(): Float64Array {
+    this.whiteWork ??= new Float64Array(2 * this.mx * this.my);
+    return this.whiteWork;
   }
 }

@@ -6,6 +6,8 @@ export type { Covariance, Kernel } from './covariance.ts';
 export { BIMATERIAL_DEFAULTS, FIELD_KINDS, fieldSpec, GAUSSIAN_DEFAULTS, validateFieldSpec } from './field-spec.ts';
 export type { BimaterialFieldSpec, FieldKind, FieldSettings, FieldSpec, GaussianFieldSpec } from './field-spec.ts';
 export { createFieldSampler, MIN_GRID, validateGrid } from './field-sampler.ts';
+export { gaussianWhitening } from './gaussian-whitening.ts';
+export type { GaussianWhitening } from './gaussian-whitening.ts';
 export type { FieldSampler } from './field-sampler.ts';
 export { cellCentreHull, SENSOR_LAYOUTS, sensorLayout } from './sensors.ts';
 export type { Point, SensorLayout, SensorSpec } from './sensors.ts';
