@@ -6,6 +6,8 @@ export type { MemberResult, LossHistory, Progress, ProgressCallback } from './me
 export { buildInversionProblem, inObservationOrder, checkPriorGrid } from './problem.ts';
 export type { InversionProblem } from './problem.ts';
 export { Adam, ADAM_DEFAULTS, learningRateAt } from './adam.ts';
+export { minimizeLbfgs } from './lbfgs.ts';
+export type { LbfgsOptions, LbfgsResult, SmoothObjective } from './lbfgs.ts';
 export type { AdamOptions, LearningRateSchedule } from './adam.ts';
 export { StoppingRule } from './stopping.ts';
 export type { StopReason, StoppingOptions } from './stopping.ts';
