@@ -3,7 +3,7 @@
 // shards of a job array: whatever members they have written so far, listing the ones still missing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseProblem, readCase, writeNpy } from '@ldinv/fields';
+import { caseProblem, readCase, writeNpy, type Case } from '@ldinv/fields';
 import { buildInversionProblem, inObservationOrder } from '@ldinv/optim';
 import { logKLevelFree, solveHeads } from '@ldinv/solver';
 import { writeFileAtomic } from '@ldinv/tensor';
@@ -51,6 +51,19 @@ function mergeShards(manifest: RunManifest, store: RunStore, missing: number[]):
 
 const STATS: (keyof CellStats)[] = ['mean', 'std', 'q05', 'q50', 'q95'];
 
+/** What aggregation needs of a case (read from caseDir): observations, truth, and a forward model for the mean field. */
+export function aggregateCaseOf(c: Case, caseDir: string): AggregateCase {
+  const problem = buildInversionProblem(caseProblem(c), c.observations, join(caseDir, 'obs.csv'));
+  const predict = (logK: Float64Array) => {
+    const heads = solveHeads(problem.darcy, logK);
+    return { heads, predicted: inObservationOrder(problem, problem.observations.map((o, t) => o.operator.apply(heads[t]))) };
+  };
+  return {
+    grid: c.grid, tests: c.tests.length, observations: c.observations, predict, logKLevelFree: logKLevelFree(problem.darcy),
+    ...(c.truthLogK ? { truthLogK: c.truthLogK, truthHeads: c.truthHeads ?? solveHeads(problem.darcy, c.truthLogK) } : {}),
+  };
+}
+
 export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): AggregateRunOutcome {
   const store = RunStore.open(dir, { writable: true });
   const manifest = store.readManifest();
@@ -58,15 +71,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
   const maxMisfit = opts.maxMisfit ?? config.maxMisfit;
   if (!(maxMisfit > 0)) throw new Error(`--max-misfit must be > 0, got ${maxMisfit}`);
   const c = readCase(config.case);
-  const problem = buildInversionProblem(caseProblem(c), c.observations, join(config.case, 'obs.csv'));
-  const predict = (logK: Float64Array) => {
-    const heads = solveHeads(problem.darcy, logK);
-    return { heads, predicted: inObservationOrder(problem, problem.observations.map((o, t) => o.operator.apply(heads[t]))) };
-  };
-  const aggCase: AggregateCase = {
-    grid: c.grid, tests: c.tests.length, observations: c.observations, predict, logKLevelFree: logKLevelFree(problem.darcy),
-    ...(c.truthLogK ? { truthLogK: c.truthLogK, truthHeads: c.truthHeads ?? solveHeads(problem.darcy, c.truthLogK) } : {}),
-  };
+  const aggCase = aggregateCaseOf(c, config.case);
   // Records beyond the configured ensemble (none in a healthy run) are not this run's members.
   const records = store.readAllMembers().filter((r) => r.index < config.members);
   const result = aggregateMembers(records, aggCase, { maxMisfit });
