@@ -1,4 +1,4 @@
-// npm run reproduce [-- --cases 5 --members 8 --iters 200 --calibration-cases 20 --stages core,settings,informative,calibration
+// npm run reproduce [-- --cases 5 --members 8 --iters 200 --calibration-cases 20 --stages core,settings,informative,calibration,reference
 //   --methods ldim,ldim+refine,pixel,vae,pinn --priors DIR]  (--priors: a folder with gaussian-64/ and bimaterial-64/
 //   to use instead of the shipped priors; --methods: run only these of each stage's methods; --readme none:
 //   leave README.md's results block alone)
@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { flag } from './bench/invert-runs.ts';
 import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, studyRunSeed, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
 import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
+import { referenceStudy } from './study/gaussian-reference.ts';
 import { STUDY_METHODS } from './study/study-methods.ts';
 import { cellFigures, rowFigures, type RowFigures } from './study/study-metrics.ts';
 import { runStudy, type StudyCell } from './study/study-runner.ts';
@@ -20,7 +21,7 @@ const cases = Number(flag('cases', '5'));
 const calibrationCases = Number(flag('calibration-cases', '20'));
 const members = Number(flag('members', '8'));
 const iters = Number(flag('iters', '200'));
-const stages = flag('stages', 'core,settings,informative,calibration').split(',');
+const stages = flag('stages', 'core,settings,informative,calibration,reference').split(',');
 const runsRoot = flag('runs', 'runs/study');
 const outDir = flag('out', 'docs/results');
 const docPath = flag('doc', 'docs/RESULTS.md');
@@ -59,7 +60,16 @@ const STAGES: Record<string, () => Cell[]> = {
   informative: () => cellsOf('informative', 'benchmark', cases, ['informative'], ['ldim', 'ldim+refine', 'pixel', 'vae']),
   calibration: () => cellsOf('calibration', 'calibration', calibrationCases, ['standard'], ['ldim+refine'], 'rml'),
 };
-for (const s of stages) if (!STAGES[s]) throw new Error(`--stages: unknown stage '${s}' (known: ${Object.keys(STAGES).join(', ')})`);
+/** The exact-prior reference (not `ldinv invert` runs): gaussian cases of the core, informative and calibration stages. */
+const REFERENCE_SETS = [
+  { set: 'benchmark', setting: 'standard', count: cases },
+  { set: 'benchmark', setting: 'informative', count: cases },
+  { set: 'calibration', setting: 'standard', count: calibrationCases },
+] as const;
+const REFERENCE_ITERATIONS = 1000;
+for (const s of stages) {
+  if (!STAGES[s] && s !== 'reference') throw new Error(`--stages: unknown stage '${s}' (known: ${[...Object.keys(STAGES), 'reference'].join(', ')})`);
+}
 
 const results: StudyResults = { settings: { cases, calibrationCases, members, iters }, rows: [], calibration: [], figures: [] };
 mkdirSync(outDir, { recursive: true });
@@ -71,7 +81,22 @@ function png(name: string, raster: { toPng(): Buffer }, caption: string): void {
   results.figures.push({ file: relative(join(docPath, '..'), join(outDir, name)), caption });
 }
 
+function writeDocuments(stage: string): void {
+  // From the runs' own session records, so that regenerating the documents keeps the figures.
+  results.timing = studyTiming(studyRunDirs);
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(docPath, resultsMarkdown(results));
+  if (readmePath !== 'none') writeFileSync(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
+  console.error(`reproduce: stage ${stage} written to ${docPath} and ${outDir}`);
+}
+
 for (const stage of stages) {
+  if (stage === 'reference') {
+    console.error(`reproduce: stage reference (${((Date.now() - started) / 60_000).toFixed(1)} min so far)`);
+    results.reference = referenceStudy(runsRoot, [...REFERENCE_SETS], { members, maxIterations: REFERENCE_ITERATIONS }, (l) => console.error(l));
+    writeDocuments(stage);
+    continue;
+  }
   const cells = STAGES[stage]();
   console.error(`reproduce: stage ${stage}, ${cells.length} runs of ${members} members (${((Date.now() - started) / 60_000).toFixed(1)} min so far)`);
   const summaries = await runStudy(cells, { runsRoot: join(runsRoot, 'runs'), log: (l) => console.error(l) });
@@ -110,10 +135,5 @@ for (const stage of stages) {
     const curves = results.calibration.map((r) => ({ label: `${r.field} (rml, ${members} members)`, observed: r.reliability! }));
     png('reliability.png', reliabilityFigure('Reliability of the rml ensembles', curves), 'observed against nominal coverage of the t interval, rml ensembles');
   }
-  // From the runs' own session records, so that regenerating the documents keeps the figures.
-  results.timing = studyTiming(studyRunDirs);
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
-  writeFileSync(docPath, resultsMarkdown(results));
-  if (readmePath !== 'none') writeFileSync(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
-  console.error(`reproduce: stage ${stage} written to ${docPath} and ${outDir}`);
+  writeDocuments(stage);
 }
