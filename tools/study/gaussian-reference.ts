@@ -50,7 +50,10 @@ export function gaussianReference(caseDir: string, runSeed: number, options: Ref
   const cachePath = join(cacheDir, `${id}.json`);
   if (existsSync(cachePath)) return JSON.parse(readFileSync(cachePath, 'utf8')) as ReferenceCell;
   const c = readCase(caseDir);
-  if (c.field?.kind !== 'gaussian') throw new Error(`${join(caseDir, 'case.json')}: field.kind must be 'gaussian' for the exact-prior reference, got '${c.field?.kind}'`);
+  if (c.field?.kind !== 'gaussian') {
+    const got = c.field ? `'${c.field.kind}'` : 'no field (not a synthetic case)';
+    throw new Error(`${join(caseDir, 'case.json')}: field.kind must be 'gaussian' for the exact-prior reference, got ${got}`);
+  }
   if (!c.truthLogK) throw new Error(`${caseDir}: the reference needs the case's truth_logk.npy`);
   const problem = buildInversionProblem(caseProblem(c), c.observations, join(caseDir, 'obs.csv'));
   const whitening = gaussianWhitening(c.field as GaussianFieldSpec, c.grid);
