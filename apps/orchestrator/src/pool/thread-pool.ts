@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 import type { Executor } from './executor.ts';
 import type { MemberTask, ProgressSink, TaskResult, WorkerConfig, WorkerTask } from './task.ts';
 
-export const WORKER_BOOTSTRAP = fileURLToPath(new URL('./worker-bootstrap.mjs', import.meta.url));
+export const WORKER_FILE = fileURLToPath(new URL('./piscina-entry.cjs', import.meta.url));
 
 export interface ThreadPoolOptions {
   /** Worker threads. */
@@ -23,7 +23,7 @@ export class ThreadPoolExecutor implements Executor {
     if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be an integer >= 1, got ${workers}`);
     this.slots = workers;
     this.pool = new Piscina({
-      filename: WORKER_BOOTSTRAP,
+      filename: WORKER_FILE,
       minThreads: workers,
       maxThreads: workers,
       // Workers keep their loaded prior between tasks; never retire an idle one.
