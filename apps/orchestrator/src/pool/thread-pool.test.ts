@@ -1,10 +1,11 @@
 // The piscina pool under vitest: workers load TypeScript through the tsx bootstrap, report progress
 // through comlink, transfer results, give batch-independent members, and survive a worker's death.
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTestCase } from '../run/test-case.fixture.ts';
 import { FAULT_ENV } from './fault-inject.ts';
 import type { MemberTask, WorkerConfig } from './task.ts';
-import { ThreadPoolExecutor } from './thread-pool.ts';
+import { ThreadPoolExecutor, WORKER_FILE } from './thread-pool.ts';
 
 const ITERS = 20;
 const config: WorkerConfig = { caseDir: writeTestCase(), prior: null, method: 'pixel', mode: 'rml', iters: ITERS, param: 'latent', refine: 0, initLogK: 0, backend: 'auto' };
@@ -19,6 +20,13 @@ afterAll(async () => {
 const task = (id: number, members: number[], attempt = 0): MemberTask => ({ id, attempt, members: members.map((index) => ({ index, seed: 100 + index })) });
 
 describe('ThreadPoolExecutor', () => {
+  it('hands piscina a worker file that plain require() loads (no require(esm), which aborted V8 once)', () => {
+    // piscina require()s the file first; an ES module with top-level await there goes through Node 20's
+    // require(esm) (ERR_REQUIRE_ASYNC_MODULE at best). In a child process: loading registers tsx.
+    const out = execFileSync(process.execPath, ['-e', `const h = require(${JSON.stringify(WORKER_FILE)}); console.log(typeof h); process.exit(0)`], { encoding: 'utf8' });
+    expect(out.trim()).toBe('function');
+  });
+
   it('runs a batch, streams one progress report per member per iteration, and returns binary results', async () => {
     const reports: [number, number][] = [];
     const r = await pool.run(task(0, [0, 1]), { report: (m, it) => void reports.push([m, it]) }, new AbortController().signal);
