@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, gaussianWhitening, readCase, type GaussianFieldSpec } from '@ldinv/fields';
-import { buildInversionProblem, DataMisfit, inObservationOrder, minimizeLbfgs, perturbData, relativeL2, type LbfgsResult } from '@ldinv/optim';
+import { buildInversionProblem, DataMisfit, minimizeLbfgs, perturbData, relativeL2, type LbfgsResult } from '@ldinv/optim';
 import { aggregateCaseOf, aggregateMembers, MEMBER_RECORD_VERSION, memberSeed, type DoneMember } from '@ldinv/orchestrator';
 import { lossAndGradient, solveHeads } from '@ldinv/solver';
 import { createRng, deriveSeed } from '@ldinv/tensor';
@@ -59,8 +59,10 @@ export function gaussianReference(caseDir: string, runSeed: number, options: Ref
   const whitening = gaussianWhitening(c.field as GaussianFieldSpec, c.grid);
   const cells = c.grid.nx * c.grid.ny;
   const caseMisfit = new DataMisfit(problem.observations, cells);
+  const aggregateCase = aggregateCaseOf(c, caseDir);
 
-  const solve = (misfit: DataMisfit, priorDraw: Float64Array | null): Solution => {
+  /** Minimises M Φ + ½|ξ − ξ̃|² from ξ = ξ̃ (ξ̃ = 0: the MAP). */
+  const solve = (misfit: DataMisfit, priorDraw: Float64Array): Solution => {
     const started = performance.now();
     const logK = new Float64Array(cells);
     const gradWhite = new Float64Array(whitening.dimension);
@@ -76,38 +78,37 @@ export function gaussianReference(caseDir: string, runSeed: number, options: Ref
       whitening.gradientToWhite(r.gradLogK, gradWhite);
       let prior = 0;
       for (let k = 0; k < xi.length; k++) {
-        const d = xi[k] - (priorDraw ? priorDraw[k] : 0);
+        const d = xi[k] - priorDraw[k];
         prior += 0.5 * d * d;
         grad[k] = misfit.count * gradWhite[k] + d;
       }
       return misfit.count * r.value + prior;
     };
-    const xi = priorDraw ? Float64Array.from(priorDraw) : new Float64Array(whitening.dimension);
+    const xi = Float64Array.from(priorDraw);
     const lbfgs = minimizeLbfgs(objective, xi, { maxIterations: options.maxIterations, memory: 20, relativeDecrease: 1e-10 });
     whitening.toLogK(xi, logK);
     return { logK, lbfgs, wallMs: performance.now() - started };
   };
 
   const record = (index: number, seed: number, s: Solution): DoneMember => {
-    const heads = solveHeads(problem.darcy, s.logK);
+    const { heads, predicted } = aggregateCase.predict!(s.logK);
     const misfit = caseMisfit.chiSquared(heads);
     return {
-      version: MEMBER_RECORD_VERSION, status: 'done', index, seed, attempts: 1, grid: c.grid, logK: s.logK, heads,
-      predicted: inObservationOrder(problem, problem.observations.map((o, t) => o.operator.apply(heads[t]))),
+      version: MEMBER_RECORD_VERSION, status: 'done', index, seed, attempts: 1, grid: c.grid, logK: s.logK, heads, predicted,
       misfit, regulariser: 0, iterations: s.lbfgs.iterations, stopReason: s.lbfgs.stopReason,
       history: { iteration: Int32Array.of(s.lbfgs.iterations), misfit: Float64Array.of(misfit), regulariser: Float64Array.of(0) },
       timing: { startedAt: new Date().toISOString(), wallMs: s.wallMs, worker: 'gaussian-reference' },
     };
   };
 
-  const map = solve(caseMisfit, null);
+  const map = solve(caseMisfit, new Float64Array(whitening.dimension));
   const members = Array.from({ length: options.members }, (_, index) => {
     const seed = memberSeed(runSeed, index);
     const rng = createRng(deriveSeed(seed, PRIOR_DRAW_STREAM));
     const priorDraw = Float64Array.from({ length: whitening.dimension }, () => rng.normal());
     return record(index, seed, solve(caseMisfit.withData(perturbData(problem.observations, seed)), priorDraw));
   });
-  const aggregated = aggregateMembers(members, aggregateCaseOf(c, caseDir), { maxMisfit: Infinity });
+  const aggregated = aggregateMembers(members, aggregateCase, { maxMisfit: Infinity });
   const solves = [map.lbfgs, ...members.map((m) => ({ iterations: m.iterations, stopReason: m.stopReason }))];
   const cell: ReferenceCell = {
     caseDir,
