@@ -1,8 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, parseNpy, readNpy, writeNpy } from './npy.ts';
+import { encodeNpy, parseNpy, readField, readNpy, writeNpy } from './npy.ts';
+
+/** A format 1.0 file with this header and these values as stored, in the order they lie on disk. */
+function npyBytes(header: string, stored: Float32Array | Float64Array): Uint8Array {
+  const padded = header + ' '.repeat(128 - 10 - header.length - 1) + '\n';
+  const bytes = new Uint8Array(128 + stored.byteLength);
+  bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length, 0]);
+  bytes.set(new TextEncoder().encode(padded), 10);
+  bytes.set(new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength), 128);
+  return bytes;
+}
+
+const fortranHeader = (descr: string, shape: string) => `{'descr': '${descr}', 'fortran_order': True, 'shape': ${shape}, }`;
 
 describe('npy', () => {
   it('round-trips float32 and float64 with a 64-byte aligned header', () => {
@@ -34,15 +46,50 @@ describe('npy', () => {
   it('reads a header written by numpy 1.26 (format 1.0)', () => {
     // np.save of np.arange(4, dtype='<f8').reshape(2, 2)
     const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
-    const padded = header + ' '.repeat(128 - 10 - header.length - 1) + '\n';
-    const bytes = new Uint8Array(10 + padded.length + 32);
-    bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length, 0]);
-    bytes.set(new TextEncoder().encode(padded), 10);
-    new Float64Array(bytes.buffer, 128, 4).set([0, 1, 2, 3]);
-    expect(Array.from(parseNpy(bytes).data)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(parseNpy(npyBytes(header, new Float64Array([0, 1, 2, 3]))).data)).toEqual([0, 1, 2, 3]);
   });
 
-  it('rejects unsupported dtypes, Fortran order and malformed headers in one line', () => {
+  it('reads Fortran-order arrays (np.save of a transposed array) into C order', () => {
+    // a = [[1, 2, 3], [4, 5, 6]] lies on disk column by column.
+    for (const Type of [Float32Array, Float64Array]) {
+      const descr = Type === Float32Array ? '<f4' : '<f8';
+      const a = parseNpy(npyBytes(fortranHeader(descr, '(2, 3)'), new Type([1, 4, 2, 5, 3, 6])));
+      expect(a).toMatchObject({ shape: [2, 3], dtype: descr });
+      expect(a.data).toBeInstanceOf(Type);
+      expect(Array.from(a.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+    // b[i, j, k] = 100 i + 10 j + k, shape [2, 3, 4]: on disk i varies fastest, then j, then k.
+    const stored = [
+      0, 100, 10, 110, 20, 120, 1, 101, 11, 111, 21, 121, 2, 102, 12, 112, 22, 122, 3, 103, 13, 113, 23, 123,
+    ];
+    const rowMajor = [
+      0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 100, 101, 102, 103, 110, 111, 112, 113, 120, 121, 122, 123,
+    ];
+    for (const Type of [Float32Array, Float64Array]) {
+      const descr = Type === Float32Array ? '<f4' : '<f8';
+      const b = parseNpy(npyBytes(fortranHeader(descr, '(2, 3, 4)'), new Type(stored)));
+      expect(b.shape).toEqual([2, 3, 4]);
+      expect(Array.from(b.data)).toEqual(rowMajor);
+    }
+    // One axis, or none, is the same in both orders.
+    expect(Array.from(parseNpy(npyBytes(fortranHeader('<f8', '(3,)'), new Float64Array([7, 8, 9]))).data)).toEqual([7, 8, 9]);
+    expect(Array.from(parseNpy(npyBytes(fortranHeader('<f8', '()'), new Float64Array([7]))).data)).toEqual([7]);
+  });
+
+  it('readField reads a Fortran-order field row-major', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldinv-npy-'));
+    try {
+      // [[0.5, 1.5], [2.5, 3.5], [4.5, 5.5]] (ny = 3, nx = 2), column by column.
+      writeFileSync(join(dir, 'f.npy'), npyBytes(fortranHeader('<f4', '(3, 2)'), new Float32Array([0.5, 2.5, 4.5, 1.5, 3.5, 5.5])));
+      const field = readField(join(dir, 'f.npy'));
+      expect(field).toMatchObject({ ny: 3, nx: 2 });
+      expect(Array.from(field.data)).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects unsupported dtypes and malformed headers in one line', () => {
     const good = encodeNpy(new Float64Array(4), [2, 2]);
     // Same-length byte substitutions inside the header.
     const swap = (from: string, to: string) => {
@@ -52,7 +99,7 @@ describe('npy', () => {
       return out;
     };
     expect(() => parseNpy(swap("'<f8'", "'<i8'"), 'k.npy')).toThrow(/^k\.npy: unsupported dtype '<i8'/);
-    expect(() => parseNpy(swap('False', 'True '), 'k.npy')).toThrow(/k\.npy: fortran_order/);
+    expect(() => parseNpy(swap('False', 'Fals_'), 'k.npy')).toThrow(/k\.npy: malformed header/);
     expect(() => parseNpy(swap("'shape'", "'shapx'"), 'k.npy')).toThrow(/k\.npy: malformed header/);
     expect(() => parseNpy(good.subarray(0, good.length - 8), 'k.npy')).toThrow(/k\.npy: data size/);
     expect(() => parseNpy(new Uint8Array([1, 2, 3]), 'k.npy')).toThrow(/k\.npy: not a \.npy file/);

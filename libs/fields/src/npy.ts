@@ -1,6 +1,6 @@
 // NumPy .npy (format 1.0/2.0/3.0) for the float fields users exchange with ldinv.
 // Spec: numpy.lib.format — magic, version, little-endian header length, a Python
-// dict literal header padded to 64 bytes, then raw C-order data.
+// dict literal header padded to 64 bytes, then the raw data in C or Fortran order.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 export type NpyDtype = '<f4' | '<f8';
@@ -8,6 +8,7 @@ export type NpyDtype = '<f4' | '<f8';
 export interface NpyArray {
   shape: number[];
   dtype: NpyDtype;
+  /** Row-major (C order) whatever the file's order. */
   data: Float32Array | Float64Array;
 }
 
@@ -44,7 +45,6 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     fail(`malformed header, expected descr, fortran_order and shape, got ${JSON.stringify(header.trim())}`);
   }
-  if (fortran === 'True') fail('fortran_order arrays are not supported, expected C order');
   if (descr !== '<f4' && descr !== '<f8') fail(`unsupported dtype '${descr}', expected '<f4' or '<f8'`);
   const shape = shapeText!
     .split(',')
@@ -65,7 +65,31 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
   // included, so a typed array over its .buffer would start at the magic string).
   const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + count * itemSize));
   const data = descr === '<f4' ? new Float32Array(raw.buffer) : new Float64Array(raw.buffer);
-  return { shape, dtype: descr as NpyDtype, data };
+  return { shape, dtype: descr as NpyDtype, data: fortran === 'True' ? fortranToC(data, shape) : data };
+}
+
+/**
+ * The row-major copy of values stored column-major (Fortran order, the first index varying fastest),
+ * which is how NumPy saves a transposed array.
+ */
+function fortranToC<T extends Float32Array | Float64Array>(data: T, shape: readonly number[]): T {
+  const out = (data instanceof Float32Array ? new Float32Array(data.length) : new Float64Array(data.length)) as T;
+  const strides = shape.map((_, k) => shape.slice(0, k).reduce((a, b) => a * b, 1));
+  const index = shape.map(() => 0);
+  // Walk the C-order positions, carrying the multi-index and its Fortran offset `from` along.
+  let from = 0;
+  for (let to = 0; to < out.length; to++) {
+    out[to] = data[from];
+    for (let k = shape.length - 1; k >= 0; k--) {
+      if (++index[k] < shape[k]) {
+        from += strides[k];
+        break;
+      }
+      from -= (shape[k] - 1) * strides[k];
+      index[k] = 0;
+    }
+  }
+  return out;
 }
 
 export function encodeNpy(data: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
@@ -101,7 +125,7 @@ export function writeNpy(path: string, data: Float32Array | Float64Array, shape:
   writeFileSync(path, encodeNpy(data, shape));
 }
 
-/** Reads a 2-D field `[ny, nx]` and returns it as float64. */
+/** Reads a 2-D field `[ny, nx]` (either order on disk) and returns it row-major as float64. */
 export function readField(path: string, what = 'field'): { ny: number; nx: number; data: Float64Array } {
   const arr = readNpy(path);
   if (arr.shape.length !== 2) {
