@@ -3,8 +3,11 @@
 // 64^2, 128^2 and 256^2 - assembly, factorisation, forward solve, adjoint solve and the gradient
 // dJ/dlnK, i.e. one lossAndGradient call - as the median over repeats, in ms and ns per unknown,
 // and the growth from 128^2 to 256^2. Targets (2-core machine): 2, 10, 60 ms; growth <= 5x.
+// A site of 128 x 64 cells with every feature (dx != dy, thickness, an inactive outcrop, a river of
+// fixed heads, side head and side flux, recharge, three pumping tests) is timed beside it, as a ratio
+// to the unit square of 128^2 in the same run.
 // --quick takes fewer repeats and says so in its JSON lines.
-import { DarcySystem, factorStats, fourierField, lossAndGradient, type DarcyProblem } from '@ldinv/solver';
+import { DarcySystem, factorStats, fourierField, lossAndGradient, type DarcyProblem, type Site } from '@ldinv/solver';
 
 const quick = process.argv.includes('--quick');
 const GRIDS = [
@@ -54,7 +57,7 @@ for (const { n, repeats, targetMs } of GRIDS) {
     marks.push(performance.now());
     const heads = system.heads();
     marks.push(performance.now());
-    const lambdas = system.solve(loss(heads).dHeads);
+    const lambdas = system.adjointStates(loss(heads).dHeads);
     marks.push(performance.now());
     system.gradLogK(heads, lambdas);
     marks.push(performance.now());
@@ -74,4 +77,47 @@ for (const part of PARTS) {
   const at = (n: number) => partMedians.get(`${part}|${n}`)!;
   emit(`${part} ms`, 128, at(128));
   emit(`${part} ms`, 256, at(256), { growth: Number((at(256) / at(128)).toPrecision(3)) });
+}
+
+/** 4 km x 2 km, 128 x 64 cells (dx = dy = 31.25 m), b = 20 m: a river of fixed heads falling along the
+ *  east side, inflow on the west, head on the north, recharge, an inactive outcrop and three tests. */
+function benchSite(): DarcyProblem {
+  const grid = { nx: 128, ny: 64 };
+  const n = grid.nx * grid.ny;
+  const active = new Uint8Array(n).fill(1);
+  const fixedHeads = new Float64Array(n).fill(NaN);
+  for (let j = 0; j < grid.ny; j++) {
+    for (let i = 0; i < grid.nx; i++) {
+      if ((i - 40) ** 2 + (j - 40) ** 2 < 64) active[j * grid.nx + i] = 0;
+      if (i === grid.nx - 1) fixedHeads[j * grid.nx + i] = 30 - 0.05 * j;
+    }
+  }
+  const site: Site = {
+    domain: { x0: 0, y0: 0, lx: 4000, ly: 2000 }, thickness: 20, active, fixedHeads, recharge: 3e-4,
+    sides: { west: { type: 'flux', value: 0.5 }, north: { type: 'head', value: 33 } },
+  };
+  const tests = [[{ x: 1500, y: 600, rate: -400 }], [{ x: 2500, y: 1400, rate: -600 }], [{ x: 3000, y: 500, rate: -300 }]];
+  return { grid, bc: site, tests };
+}
+
+{
+  const site = benchSite();
+  const square: DarcyProblem = { grid: { nx: 128, ny: 128 }, bc: 'flow', tests: [[], [], []] };
+  const siteLogK = fourierField(site.grid, { seed: 2024, sigma: 2, modes: 64, maxWavenumber: 16 });
+  const squareLogK = fourierField(square.grid, { seed: 2024, sigma: 2, modes: 64, maxWavenumber: 16 });
+  const loss = (heads: Float64Array[]) => {
+    const dHeads = heads.map((h) => h.map((v) => (Number.isNaN(v) ? 0 : 1e-3 * v)));
+    return { value: 0, dHeads };
+  };
+  const runs = quick ? 12 : 60;
+  const times = { site: [] as number[], square: [] as number[] };
+  for (let r = 0; r < runs + 3; r++) {
+    for (const [key, problem, logK] of [['site', site, siteLogK], ['square', square, squareLogK]] as const) {
+      const t0 = performance.now();
+      lossAndGradient(problem, logK, loss);
+      if (r >= 3) times[key].push(performance.now() - t0);
+    }
+  }
+  emit('site 128x64 forward+adjoint ms (3 tests)', null, median(times.site), { repeats: runs });
+  emit('site 128x64 / unit square 128^2 (3 tests each)', null, median(times.site) / median(times.square));
 }

@@ -35,7 +35,7 @@ export function darcySolveOp(problem: DarcyProblem): (logK: tf.Tensor3D) => tf.T
       const grad = new Float32Array(B * n);
       for (let b = 0; b < B; b++) {
         const rhs = heads[b].map((_, t) => g.subarray((b * T + t) * n, (b * T + t + 1) * n));
-        grad.set(systems[b].gradLogK(heads[b], systems[b].solve(rhs)), b * n);
+        grad.set(systems[b].gradLogK(heads[b], systems[b].adjointStates(rhs)), b * n);
       }
       return tf.tensor3d(grad, [B, ny, nx]);
     };

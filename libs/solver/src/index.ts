@@ -1,14 +1,19 @@
-export type { BoundarySetup, DarcyProblem, Grid, Well } from './problem.ts';
-export { validateLogK, validateProblem, cellOf } from './problem.ts';
+export type { BoundarySetup, DarcyProblem, Domain, Grid, Side, SideCondition, Site, Well } from './problem.ts';
+export {
+  BOUNDARY_SETUPS, cellIndicesOf, cellOf, domainOf, presetSite, SIDES, siteOf, UNIT_SQUARE, validateLogK, validateProblem,
+} from './problem.ts';
+export { CELL_STATE, discretise } from './discretisation.ts';
+export type { Discretisation } from './discretisation.ts';
 export { DarcySystem, lossAndGradient, solveHeads } from './darcy.ts';
 export type { DarcySystemOptions } from './darcy.ts';
 export { darcySolveOp } from './darcy-op.ts';
-export { ObservationOperator } from './observation.ts';
+export { interpolationStencil, ObservationOperator } from './observation.ts';
+export type { ObservationGeometry } from './observation.ts';
 export { parseWellsCsv } from './wells-csv.ts';
 export { taylorTest } from './taylor.ts';
 export type { ReducedFunctional, TaylorOptions, TaylorResult } from './taylor.ts';
-export { boundaryOutflow, BOUNDARY_SETUPS, logKLevelFree } from './assembly.ts';
-export type { BoundaryData } from './assembly.ts';
+export { BUDGET_TERMS, logKLevelFree } from './assembly.ts';
+export type { BudgetTerm, WaterBudget } from './assembly.ts';
 export { factorStats } from './factor-stats.ts';
 export { fourierField } from './fourier-field.ts';
 export type { FourierFieldOptions } from './fourier-field.ts';

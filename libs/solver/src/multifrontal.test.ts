@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assembleRhs, assembleValues } from './assembly.ts';
+import { discretise } from './discretisation.ts';
 import { fourierField } from './fourier-field.ts';
 import { CholeskyFactor } from './multifrontal.ts';
 import { buildFrontalPlan, frontalPlan, valueLayout } from './nested-dissection.ts';
-import type { BoundarySetup } from './problem.ts';
+import type { BoundarySetup, DarcyProblem } from './problem.ts';
 
 /** y = A x from the value layout (diagonal, x-faces, y-faces). */
 function matvec(nx: number, ny: number, v: Float64Array, x: Float64Array): Float64Array {
@@ -30,8 +31,10 @@ function matvec(nx: number, ny: number, v: Float64Array, x: Float64Array): Float
 
 function system(nx: number, ny: number, bc: BoundarySetup, seed: number, sigma: number) {
   const K = fourierField({ nx, ny }, { seed, sigma }).map(Math.exp);
-  const values = assembleValues({ nx, ny }, bc, K);
-  const b = assembleRhs({ nx, ny }, bc, K, [{ x: 0.3, y: 0.6, rate: 2 }]);
+  const problem: DarcyProblem = { grid: { nx, ny }, bc, tests: [[{ x: 0.3, y: 0.6, rate: 2 }]] };
+  const d = discretise(problem);
+  const values = assembleValues(d, K);
+  const b = assembleRhs(problem, d, K, 0);
   return { K, values, b };
 }
 

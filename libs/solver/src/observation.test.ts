@@ -27,8 +27,8 @@ describe('ObservationOperator', () => {
 
   it('rejects a point outside the hull of cell centres with a one-line error', () => {
     expect(() => new ObservationOperator(grid, [{ x: 0.5, y: 0.5 }, { x: 0.01, y: 0.5 }], 'obs.csv')).toThrow(
-      'obs.csv point 1: x = 0.01 is outside the hull of cell centres [0.041666666666666664, 0.9583333333333334]',
+      'obs.csv point 1 (0.01, 0.5): x = 0.01 is outside the hull of cell centres [0.041666666666666664, 0.9583333333333334]',
     );
-    expect(() => new ObservationOperator(grid, [{ x: 0.5, y: NaN }])).toThrow('points point 0: y = NaN is outside');
+    expect(() => new ObservationOperator(grid, [{ x: 0.5, y: NaN }])).toThrow('points point 0 (0.5, NaN): y = NaN is outside');
   });
 });

@@ -1,12 +1,49 @@
-// Observation operator of DESIGN.md: bilinear interpolation between cell centres, with its
-// transpose (the adjoint that carries data-misfit gradients back to the grid).
-import { validateGrid, type Grid } from './problem.ts';
+// Observation operator: bilinear interpolation between cell centres, with its transpose (the adjoint
+// that carries data-misfit gradients back to the grid). Points are in the domain's coordinates.
+import { UNIT_SQUARE, validateGrid, type Domain, type Grid } from './problem.ts';
 
 /** Relative slack for points on the hull of cell centres written with rounding (e.g. 0.5/64). */
 const HULL_SLACK = 1e-12;
 
-/** Bilinear interpolation between cell centres; a point outside the hull of cell centres is an
- *  input error (one line naming the source and the point), never a clamp. */
+export interface ObservationGeometry {
+  /** Default: the unit square. */
+  domain?: Domain;
+  /** [ny * nx], nonzero = active (fixed-head cells count as active); default: all active. */
+  active?: ArrayLike<number>;
+}
+
+/** The four cells and weights that interpolate at (x, y), or why the point cannot be observed:
+ *  outside the hull of cell centres (an input error, never a clamp) or next to an inactive cell. */
+export function interpolationStencil(
+  grid: Grid, x: number, y: number, geometry: ObservationGeometry = {},
+): { cells: number[]; weights: number[] } | { error: string } {
+  const { nx, ny } = grid;
+  const domain = geometry.domain ?? UNIT_SQUARE;
+  // Cell-centre coordinates: centre x0 + (i + 1/2) dx maps to i.
+  const fx = ((x - domain.x0) / domain.lx) * nx - 0.5;
+  const fy = ((y - domain.y0) / domain.ly) * ny - 0.5;
+  for (const [name, v, f, d, lo, l] of [['x', x, fx, nx, domain.x0, domain.lx], ['y', y, fy, ny, domain.y0, domain.ly]] as const) {
+    if (!Number.isFinite(v) || f < -HULL_SLACK * d || f > d - 1 + HULL_SLACK * d) {
+      return { error: `${name} = ${v} is outside the hull of cell centres [${lo + (0.5 * l) / d}, ${lo + l - (0.5 * l) / d}]` };
+    }
+  }
+  const i0 = Math.min(Math.max(Math.floor(fx), 0), nx - 2);
+  const j0 = Math.min(Math.max(Math.floor(fy), 0), ny - 2);
+  const tx = Math.min(Math.max(fx - i0, 0), 1);
+  const ty = Math.min(Math.max(fy - j0, 0), 1);
+  const c = j0 * nx + i0;
+  const cells = [c, c + 1, c + nx, c + nx + 1];
+  if (geometry.active) {
+    const inactive = cells.find((k) => geometry.active![k] === 0);
+    if (inactive !== undefined) {
+      return { error: `needs active cells around it; cell (i=${inactive % nx}, j=${Math.floor(inactive / nx)}) is inactive` };
+    }
+  }
+  return { cells, weights: [(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty] };
+}
+
+/** Bilinear interpolation between cell centres; a point that cannot be observed is an input error
+ *  (one line naming the source and the point). */
 export class ObservationOperator {
   readonly count: number;
   /** Four cell indices and four weights per point. */
@@ -18,33 +55,18 @@ export class ObservationOperator {
     readonly grid: Grid,
     points: readonly { x: number; y: number }[],
     source = 'points',
+    geometry: ObservationGeometry = {},
   ) {
     validateGrid(grid);
-    const { nx, ny } = grid;
-    this.n = nx * ny;
+    this.n = grid.nx * grid.ny;
     this.count = points.length;
     this.cells = new Int32Array(4 * points.length);
     this.weights = new Float64Array(4 * points.length);
-    const lo = (d: number) => 0.5 / d;
-    const hi = (d: number) => 1 - 0.5 / d;
     points.forEach((p, k) => {
-      // Cell-centre coordinates: centre (i + 1/2) dx maps to i.
-      const fx = p.x * nx - 0.5;
-      const fy = p.y * ny - 0.5;
-      for (const [name, v, f, d] of [['x', p.x, fx, nx], ['y', p.y, fy, ny]] as const) {
-        if (!Number.isFinite(v) || f < -HULL_SLACK * d || f > d - 1 + HULL_SLACK * d) {
-          throw new Error(
-            `${source} point ${k}: ${name} = ${v} is outside the hull of cell centres [${lo(d)}, ${hi(d)}]`,
-          );
-        }
-      }
-      const i0 = Math.min(Math.max(Math.floor(fx), 0), nx - 2);
-      const j0 = Math.min(Math.max(Math.floor(fy), 0), ny - 2);
-      const tx = Math.min(Math.max(fx - i0, 0), 1);
-      const ty = Math.min(Math.max(fy - j0, 0), 1);
-      const c = j0 * nx + i0;
-      this.cells.set([c, c + 1, c + nx, c + nx + 1], 4 * k);
-      this.weights.set([(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty], 4 * k);
+      const stencil = interpolationStencil(grid, p.x, p.y, geometry);
+      if ('error' in stencil) throw new Error(`${source} point ${k} (${p.x}, ${p.y}): ${stencil.error}`);
+      this.cells.set(stencil.cells, 4 * k);
+      this.weights.set(stencil.weights, 4 * k);
     });
   }
 

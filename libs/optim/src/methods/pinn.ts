@@ -9,7 +9,7 @@
 // The result is the ln K network at the cell centres; its heads, sensor predictions and χ²/M come
 // from the finite-volume solver, so they compare across methods. The history records χ²/M of the
 // head network at the sensors and, as the 'regulariser', the weighted PDE + boundary loss.
-import { BOUNDARY_SETUPS, logKLevelFree, solveHeads } from '@ldinv/solver';
+import { logKLevelFree, presetSite, solveHeads, type Side } from '@ldinv/solver';
 import { createRng, deriveSeed, tf, type Rng } from '@ldinv/tensor';
 import { Adam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
@@ -44,7 +44,14 @@ export function pinnPoints(problem: InversionProblem, wellWidthCells: number): P
   const { nx, ny } = grid;
   const centres = new Float32Array(2 * nx * ny);
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) centres.set([(i + 0.5) / nx, (j + 0.5) / ny], 2 * (j * nx + i));
-  const s = BOUNDARY_SETUPS[bc];
+  if (typeof bc !== 'string') throw new Error('pinn: only the unit-square presets (flow, source) are supported; invert a site with ldim, pixel or vae');
+  // Each side's boundary head (null = no flow) and the source density of the preset.
+  const site = presetSite(bc);
+  const headOf = (side: Side) => {
+    const c = site.sides[side];
+    return c?.type === 'head' && 'value' in c ? c.value : null;
+  };
+  const s = { west: headOf('west'), east: headOf('east'), south: headOf('south'), north: headOf('north'), f: Number(site.recharge ?? 0) };
   const dirichlet: number[] = [];
   const dirichletValue: number[] = [];
   const noFlow: number[] = [];
