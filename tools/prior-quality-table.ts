@@ -15,11 +15,11 @@ function row(m: PriorManifest): string {
   const minutes = (sec: unknown) => (typeof sec === 'number' ? (sec / 60).toFixed(0) : '–');
   const fmt = (v: unknown) => (typeof v === 'number' ? String(Number(v.toPrecision(3))) : '–');
   const corr = (x: Record<string, unknown>) => Object.values((x.correlation as Record<string, number>) ?? {}).map(fmt).join('/');
-  const recon = m.fieldKind === 'gaussian' ? `rel. L2 ${fmt(q.reconstructionRelL2)}` : `misclassified ${fmt(q.reconstructionMisclassified)}`;
-  const stats =
-    m.fieldKind === 'gaussian'
-      ? `mean ${fmt(s.mean)} (${fmt(t.mean)}), var ${fmt(s.variance)} (${fmt(t.variance)}), corr 1/2/4/8 ${corr(s)} (${corr(t)})`
-      : `near a phase ${fmt(s.nearPhase)}, volume fraction ${fmt(s.volumeFraction)} (${fmt(t.volumeFraction)})`;
+  const twoPhase = m.fieldKind === 'bimaterial';
+  const recon = twoPhase ? `misclassified ${fmt(q.reconstructionMisclassified)}` : `rel. L2 ${fmt(q.reconstructionRelL2)}`;
+  const stats = twoPhase
+    ? `near a phase ${fmt(s.nearPhase)}, volume fraction ${fmt(s.volumeFraction)} (${fmt(t.volumeFraction)})`
+    : `mean ${fmt(s.mean)} (${fmt(t.mean)}), var ${fmt(s.variance)} (${fmt(t.variance)}), corr 1/2/4/8 ${corr(s)} (${corr(t)})`;
   const failed = Object.entries(q.checks ?? {}).filter(([, ok]) => !ok).map(([k]) => k);
   const verdict = q.checks ? (failed.length === 0 ? 'all met' : `not met: ${failed.join(', ')}`) : '–';
   const tr = m.training;

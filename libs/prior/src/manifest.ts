@@ -2,7 +2,12 @@ import type { DenoiserConfig } from './denoiser.ts';
 import type { ScheduleSpec } from './scheduler.ts';
 import type { VaeConfig } from './vae.ts';
 
-export type FieldKind = 'gaussian' | 'bimaterial';
+/**
+ * What the prior was trained on: generated fields of a kind, or a user's imported stack ('imported', from
+ * `ldinv gen-data --from`), whose prior is continuous like a gaussian one: no phases, no two-phase head.
+ */
+export type FieldKind = 'gaussian' | 'bimaterial' | 'imported';
+const FIELD_KINDS: readonly FieldKind[] = ['gaussian', 'bimaterial', 'imported'];
 
 /** Settings and record of one training stage. */
 export interface StageRecord {
@@ -66,7 +71,7 @@ export function validateManifest(json: unknown, path = 'manifest.json'): PriorMa
   if (typeof json !== 'object' || json === null) fail(path, 'the document', 'a JSON object', json);
   const m = json as Record<string, unknown>;
   if (m.format !== 'ldinv-prior') fail(path, 'format', '"ldinv-prior"', m.format);
-  if (m.fieldKind !== 'gaussian' && m.fieldKind !== 'bimaterial') fail(path, 'fieldKind', '"gaussian" or "bimaterial"', m.fieldKind);
+  if (!FIELD_KINDS.includes(m.fieldKind as FieldKind)) fail(path, 'fieldKind', `one of ${FIELD_KINDS.map((k) => `"${k}"`).join(', ')}`, m.fieldKind);
   const grid = m.grid as Record<string, unknown> | undefined;
   if (!grid || !positiveInts([grid.nx, grid.ny], 2)) fail(path, 'grid', '{nx, ny} positive integers', m.grid);
   if (!positiveInts(m.latentShape, 3)) fail(path, 'latentShape', '[h, w, c] positive integers', m.latentShape);

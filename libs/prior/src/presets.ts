@@ -42,9 +42,9 @@ export const PRIOR_PRESETS: Record<string, PriorPreset> = {
   },
 };
 
-/** The preset a data set of this kind trains with by default. */
+/** The preset a data set of this kind trains with by default (continuous fields, imported ones too: gaussian-64). */
 export function defaultPreset(kind: FieldKind): string {
-  return kind === 'gaussian' ? 'gaussian-64' : 'bimaterial-64';
+  return kind === 'bimaterial' ? 'bimaterial-64' : 'gaussian-64';
 }
 
 export function presetByName(name: string): PriorPreset {
