@@ -1,4 +1,4 @@
-// Generation of a training set into raw float32 shards: one shard in memory at a time, each written
+// Writing a training set into raw float32 shards: one shard in memory at a time, each written
 // atomically and recorded in dataset.json, so an interrupted run resumes at the first missing shard.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import type { Grid } from '@ldinv/solver';
 import { writeFileAtomic } from '@ldinv/tensor';
 import {
   assertLittleEndian,
+  checkManifest,
   combineStats,
   DATASET_FORMAT,
   DATASET_MANIFEST,
@@ -15,6 +16,7 @@ import {
   shardFileName,
   writeManifest,
   type DatasetManifest,
+  type GeneratedDatasetManifest,
   type ShardInfo,
 } from './dataset-manifest.ts';
 import { createFieldSampler } from './field-sampler.ts';
@@ -56,18 +58,11 @@ function shardStats(values: Float32Array): Omit<ShardInfo, 'file' | 'first' | 'c
  * the shards it records are kept and generation continues after them (field i depends only on (seed, i)).
  */
 export function generateDataset(options: GenerateDatasetOptions, dir: string): DatasetManifest {
-  assertLittleEndian();
   const { field, grid, count, seed } = options;
   if (!Number.isInteger(count) || count < 1) throw new Error(`count must be an integer >= 1, got ${count}`);
   if (!Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   const sampler = createFieldSampler(field, grid);
-  const fieldSize = grid.nx * grid.ny;
-  const fieldsPerShard =
-    options.fieldsPerShard ?? Math.max(1, Math.min(MAX_FIELDS_PER_SHARD, Math.floor(MAX_SHARD_BYTES / (4 * fieldSize))));
-  if (!Number.isInteger(fieldsPerShard) || fieldsPerShard < 1) {
-    throw new Error(`fieldsPerShard must be an integer >= 1, got ${fieldsPerShard}`);
-  }
-  const fresh: DatasetManifest = {
+  const manifest: GeneratedDatasetManifest = {
     format: DATASET_FORMAT,
     field,
     grid: { nx: grid.nx, ny: grid.ny },
@@ -75,15 +70,41 @@ export function generateDataset(options: GenerateDatasetOptions, dir: string): D
     count,
     dtype: 'float32',
     byteOrder: 'little-endian',
-    fieldsPerShard,
+    fieldsPerShard: fieldsPerShardFor(grid, options.fieldsPerShard),
     seedDerivation: SEED_DERIVATION,
     shards: [],
     complete: false,
   };
+  const out = new Float64Array(grid.nx * grid.ny);
+  return writeDataset(dir, manifest, (i, target) => target.set(sampler.sample(streamRng(seed, 'field', i), out)), options.onProgress);
+}
+
+/** The fields per shard asked for, else at most 1000 and at most 64 MiB per shard. */
+export function fieldsPerShardFor(grid: Grid, requested?: number): number {
+  const fieldsPerShard = requested ?? Math.max(1, Math.min(MAX_FIELDS_PER_SHARD, Math.floor(MAX_SHARD_BYTES / (4 * grid.nx * grid.ny))));
+  if (!Number.isInteger(fieldsPerShard) || fieldsPerShard < 1) {
+    throw new Error(`fieldsPerShard must be an integer >= 1, got ${fieldsPerShard}`);
+  }
+  return fieldsPerShard;
+}
+
+/**
+ * Writes the dataset `fresh` describes (no shards yet) into `dir`, field i as `fill(i, field)` puts it. A dataset
+ * already in `dir` with the same settings keeps its shards and continues after them; one with other settings, or
+ * a `fresh` the schema refuses, is an error before anything is written.
+ */
+export function writeDataset(
+  dir: string,
+  fresh: DatasetManifest,
+  fill: (i: number, field: Float32Array) => void,
+  onProgress?: (done: number, count: number) => void,
+): DatasetManifest {
+  assertLittleEndian();
+  checkManifest(dir, fresh);
   const existing = readManifest(dir);
   let manifest = fresh;
   if (existing) {
-    const settings = (m: DatasetManifest) => [m.field, m.grid, m.seed, m.count, m.fieldsPerShard];
+    const settings = (m: DatasetManifest) => ({ ...m, shards: [], complete: false, stats: undefined });
     if (!isDeepStrictEqual(settings(existing), settings(fresh))) {
       throw new Error(
         `${join(dir, DATASET_MANIFEST)}: holds a dataset with other settings; choose another --out or remove it`,
@@ -92,18 +113,18 @@ export function generateDataset(options: GenerateDatasetOptions, dir: string): D
     manifest = existing;
   }
   mkdirSync(dir, { recursive: true });
+  const { count, fieldsPerShard } = fresh;
+  const fieldSize = fresh.grid.nx * fresh.grid.ny;
   const shardCount = Math.ceil(count / fieldsPerShard);
   let done = manifest.shards.reduce((a, s) => a + s.count, 0);
-  options.onProgress?.(done, count);
-  const out = new Float64Array(fieldSize);
+  onProgress?.(done, count);
   for (let s = manifest.shards.length; s < shardCount; s++) {
     const first = s * fieldsPerShard;
     const n = Math.min(fieldsPerShard, count - first);
     const shard = new Float32Array(n * fieldSize);
     for (let k = 0; k < n; k++) {
-      sampler.sample(streamRng(seed, 'field', first + k), out);
-      shard.set(out, k * fieldSize);
-      options.onProgress?.(++done, count);
+      fill(first + k, shard.subarray(k * fieldSize, (k + 1) * fieldSize));
+      onProgress?.(++done, count);
     }
     const file = shardFileName(s);
     const path = join(dir, file);

@@ -43,6 +43,9 @@ describe('datasets', () => {
   it('record generator settings, seed and statistics of all values', () => {
     const json = JSON.parse(readFileSync(join(base, 'dataset.json'), 'utf8'));
     expect(json).toMatchObject({ field: options.field, grid, seed: 5, count: 25, dtype: 'float32', complete: true });
+    expect(Object.keys(json)).toEqual([
+      'format', 'field', 'grid', 'seed', 'count', 'dtype', 'byteOrder', 'fieldsPerShard', 'seedDerivation', 'shards', 'complete', 'stats',
+    ]);
     const all = openDataset(base).read(0, 25);
     const mean = all.reduce((a, v) => a + v, 0) / all.length;
     const std = Math.sqrt(all.reduce((a, v) => a + (v - mean) ** 2, 0) / all.length);

@@ -18,8 +18,18 @@ export type { Case } from './case.ts';
 export { NOISE_FREE_SIGMA, SIMULATE_DEFAULTS, simulateCase } from './synthetic.ts';
 export type { SimulateOptions } from './synthetic.ts';
 export { DATASET_FORMAT, DATASET_MANIFEST } from './dataset-manifest.ts';
-export type { DatasetManifest, ShardInfo, ValueStats } from './dataset-manifest.ts';
+export type {
+  DatasetFields,
+  DatasetManifest,
+  GeneratedDatasetManifest,
+  ImportedDatasetManifest,
+  ImportedFields,
+  ShardInfo,
+  ValueStats,
+} from './dataset-manifest.ts';
 export { generateDataset, MAX_FIELDS_PER_SHARD } from './dataset-writer.ts';
 export type { GenerateDatasetOptions } from './dataset-writer.ts';
+export { importDataset, MIN_IMPORTED_FIELDS } from './dataset-import.ts';
+export type { ImportDatasetOptions } from './dataset-import.ts';
 export { openDataset } from './dataset-reader.ts';
 export type { Batch, BatchOptions, Dataset } from './dataset-reader.ts';

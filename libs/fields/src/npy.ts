@@ -5,6 +5,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 export type NpyDtype = '<f4' | '<f8';
 
+/** Integer and boolean types (masks written by NumPy: `mask.astype(int)`, a bool array) read as float64. */
+const INTEGER_TYPES: Record<string, { size: number; read: (v: DataView, at: number) => number }> = {
+  '|b1': { size: 1, read: (v, at) => v.getUint8(at) },
+  '|u1': { size: 1, read: (v, at) => v.getUint8(at) },
+  '|i1': { size: 1, read: (v, at) => v.getInt8(at) },
+  '<u2': { size: 2, read: (v, at) => v.getUint16(at, true) },
+  '<i2': { size: 2, read: (v, at) => v.getInt16(at, true) },
+  '<u4': { size: 4, read: (v, at) => v.getUint32(at, true) },
+  '<i4': { size: 4, read: (v, at) => v.getInt32(at, true) },
+  '<u8': { size: 8, read: (v, at) => Number(v.getBigUint64(at, true)) },
+  '<i8': { size: 8, read: (v, at) => Number(v.getBigInt64(at, true)) },
+};
+
 export interface NpyArray {
   shape: number[];
   dtype: NpyDtype;
@@ -45,7 +58,10 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     fail(`malformed header, expected descr, fortran_order and shape, got ${JSON.stringify(header.trim())}`);
   }
-  if (descr !== '<f4' && descr !== '<f8') fail(`unsupported dtype '${descr}', expected '<f4' or '<f8'`);
+  const integer = INTEGER_TYPES[descr!];
+  if (descr !== '<f4' && descr !== '<f8' && !integer) {
+    fail(`unsupported dtype '${descr}', expected '<f4' or '<f8' (or an integer or bool type for masks)`);
+  }
   const shape = shapeText!
     .split(',')
     .map((s) => s.trim())
@@ -56,7 +72,7 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
       return n;
     });
   const count = shape.reduce((a, b) => a * b, 1);
-  const itemSize = descr === '<f4' ? 4 : 8;
+  const itemSize = integer ? integer.size : descr === '<f4' ? 4 : 8;
   const dataStart = headerStart + headerLen;
   if (bytes.length - dataStart !== count * itemSize) {
     fail(`data size ${bytes.length - dataStart} bytes does not match shape [${shape}] of ${descr} (${count * itemSize} bytes)`);
@@ -64,8 +80,14 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
   // Copy so the result is aligned and owns its memory (Buffer#slice would share the file's memory, header
   // included, so a typed array over its .buffer would start at the magic string).
   const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + count * itemSize));
-  const data = descr === '<f4' ? new Float32Array(raw.buffer) : new Float64Array(raw.buffer);
-  return { shape, dtype: descr as NpyDtype, data: fortran === 'True' ? fortranToC(data, shape) : data };
+  let data: Float32Array | Float64Array;
+  if (integer) {
+    const v = new DataView(raw.buffer);
+    data = Float64Array.from({ length: count }, (_, k) => integer.read(v, k * itemSize));
+  } else {
+    data = descr === '<f4' ? new Float32Array(raw.buffer) : new Float64Array(raw.buffer);
+  }
+  return { shape, dtype: integer ? '<f8' : (descr as NpyDtype), data: fortran === 'True' ? fortranToC(data, shape) : data };
 }
 
 /**
@@ -111,14 +133,17 @@ export function encodeNpy(data: Float32Array | Float64Array, shape: readonly num
   return out;
 }
 
-export function readNpy(path: string): NpyArray {
-  let bytes: Uint8Array;
+/** The bytes of a file, or an NpyError naming it. */
+export function readNpyBytes(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (err) {
     throw new NpyError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  return parseNpy(bytes, path);
+}
+
+export function readNpy(path: string): NpyArray {
+  return parseNpy(readNpyBytes(path), path);
 }
 
 export function writeNpy(path: string, data: Float32Array | Float64Array, shape: readonly number[]): void {

@@ -110,7 +110,11 @@ async function train(o: TrainOptionValues): Promise<void> {
       fieldKind: kind,
       train,
       holdout: held,
-      dataset: { dir: o.data, format: ds.manifest.format, field: ds.manifest.field, grid: ds.grid, seed: ds.manifest.seed, count: ds.count, preset: presetName },
+      dataset: {
+        dir: o.data, format: ds.manifest.format, field: ds.manifest.field, grid: ds.grid,
+        // An imported dataset has no seed: its field names the file it came from instead.
+        ...('seed' in ds.manifest ? { seed: ds.manifest.seed } : {}), count: ds.count, preset: presetName,
+      },
       vae: preset.vae,
       vaeStage: { ...preset.vaeStage, ...(vaeEpochs ? { epochs: vaeEpochs } : {}), ...(batch ? { batch } : {}) },
       denoiser: preset.denoiser,
