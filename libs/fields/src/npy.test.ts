@@ -98,13 +98,32 @@ describe('npy', () => {
       out.set(Buffer.from(to, 'latin1'), at);
       return out;
     };
-    expect(() => parseNpy(swap("'<f8'", "'<i8'"), 'k.npy')).toThrow(/^k\.npy: unsupported dtype '<i8'/);
+    expect(() => parseNpy(swap("'<f8'", "'>f8'"), 'k.npy')).toThrow(/^k\.npy: unsupported dtype '>f8'/);
     expect(() => parseNpy(swap('False', 'Fals_'), 'k.npy')).toThrow(/k\.npy: malformed header/);
     expect(() => parseNpy(swap("'shape'", "'shapx'"), 'k.npy')).toThrow(/k\.npy: malformed header/);
     expect(() => parseNpy(good.subarray(0, good.length - 8), 'k.npy')).toThrow(/k\.npy: data size/);
     expect(() => parseNpy(new Uint8Array([1, 2, 3]), 'k.npy')).toThrow(/k\.npy: not a \.npy file/);
-    for (const fn of [() => parseNpy(swap("'<f8'", "'<i8'"), 'k.npy')]) {
+    for (const fn of [() => parseNpy(swap("'<f8'", "'>f8'"), 'k.npy')]) {
       expect(fn).toThrow(expect.objectContaining({ message: expect.not.stringContaining('\n') }));
     }
+  });
+
+  it('reads integer and bool masks (as NumPy writes them) as float64 values', () => {
+    // np.save of np.array([[1, 0, 3], [-2, 1, 0]], dtype=np.int32) and of that array != 0 (bool).
+    const header = (descr: string) => {
+      let h = `{'descr': '${descr}', 'fortran_order': False, 'shape': (2, 3), }`;
+      h += ' '.repeat((64 - ((10 + h.length + 1) % 64)) % 64) + '\n';
+      const out = new Uint8Array(10 + h.length);
+      out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 255, h.length >> 8]);
+      out.set(Buffer.from(h, 'latin1'), 10);
+      return out;
+    };
+    const ints = new Int32Array([1, 0, 3, -2, 1, 0]);
+    const i4 = Buffer.concat([header('<i4'), new Uint8Array(ints.buffer)]);
+    expect(Array.from(parseNpy(i4, 'a.npy').data)).toEqual([1, 0, 3, -2, 1, 0]);
+    const b1 = Buffer.concat([header('|b1'), Uint8Array.from(ints, (v) => (v !== 0 ? 1 : 0))]);
+    const mask = parseNpy(b1, 'b.npy');
+    expect(mask.shape).toEqual([2, 3]);
+    expect(Array.from(mask.data)).toEqual([1, 0, 1, 1, 1, 0]);
   });
 });

@@ -20,6 +20,7 @@ const INTEGER_TYPES: Record<string, { size: number; read: (v: DataView, at: numb
 
 export interface NpyArray {
   shape: number[];
+  /** Type of `data`: integer and bool files come back as <f8. */
   dtype: NpyDtype;
   /** Row-major (C order) whatever the file's order. */
   data: Float32Array | Float64Array;
