@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, writeFileAtomic } from '@ldinv/tensor';
-import { DEFAULT_DENOISER_CONFIG, Denoiser, type DenoiserConfig } from './denoiser.ts';
+import { DEFAULT_DENOISER_CONFIG, Denoiser, denoiserFactor, type DenoiserConfig } from './denoiser.ts';
 import { fitWhitening, LatentWhitening } from './latent-whitening.ts';
 import type { FieldKind, PriorManifest, StageRecord } from './manifest.ts';
 import { LatentPrior } from './prior.ts';
@@ -12,7 +12,7 @@ import { DEFAULT_SCHEDULE, Scheduler, type ScheduleSpec } from './scheduler.ts';
 import { DEFAULT_DIFFUSION_STAGE, trainDiffusion } from './train-diffusion.ts';
 import type { EpochRecord, LoopResult, LoopSettings, ProgressEvent } from './train-loop.ts';
 import { DEFAULT_VAE_STAGE, trainVae, type VaeStageSettings } from './train-vae.ts';
-import { DEFAULT_VAE_CONFIG, Vae, type VaeConfig, vaeLatentShape } from './vae.ts';
+import { DEFAULT_VAE_CONFIG, Vae, type VaeConfig, vaeFactor, vaeLatentShape } from './vae.ts';
 
 /** Random access to ln K fields; the app wires a data set reader into this. */
 export interface FieldSource {
@@ -94,6 +94,15 @@ function encodeMeans(vae: Vae, data: Float32Array, ny: number, nx: number, chunk
   return out;
 }
 
+/** A grid both networks can down-sample: the VAE to its latent, the denoiser that latent. */
+function checkGrid(vae: VaeConfig, denoiser: DenoiserConfig, ny: number, nx: number): void {
+  const [h, w] = vaeLatentShape(vae, ny, nx);
+  const f = denoiserFactor(denoiser);
+  if (h % f !== 0 || w % f !== 0) {
+    throw new Error(`grid ${ny}x${nx} must be divisible by ${vaeFactor(vae) * f}: the denoiser down-samples its ${h}x${w} latent by ${f}`);
+  }
+}
+
 /** A stage trained afresh starts its part of train.ndjson afresh too. */
 function dropStageRecords(path: string, stage: string): void {
   if (!existsSync(path)) return;
@@ -147,6 +156,8 @@ export async function trainPrior(opts: TrainPriorOptions): Promise<PriorManifest
   const log = opts.log ?? (() => {});
   const { ny, nx } = opts.train;
   if (opts.holdout.ny !== ny || opts.holdout.nx !== nx) throw new Error(`holdout grid ${opts.holdout.ny}x${opts.holdout.nx} differs from the training grid ${ny}x${nx}`);
+  // A latent the denoiser cannot down-sample is found now, not after the VAE stage has trained.
+  if (opts.stage === 'vae' || opts.stage === 'all') checkGrid({ ...DEFAULT_VAE_CONFIG, ...opts.vae }, { ...DEFAULT_DENOISER_CONFIG, ...opts.denoiser }, ny, nx);
   mkdirSync(opts.out, { recursive: true });
   const ndjson = join(opts.out, 'train.ndjson');
   const onEpoch = (r: EpochRecord) => {
