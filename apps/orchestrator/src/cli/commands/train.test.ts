@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readNpy } from '@ldinv/fields';
+import { readNpy, writeNpy } from '@ldinv/fields';
 
 const BIN = fileURLToPath(new URL('../../../bin/ldinv.js', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'ldinv-train-'));
@@ -62,6 +63,43 @@ describe('ldinv train and sample', () => {
     expect(s.stdout).toMatch(/^wrote samples: 3 samples \(ln K, 16x16\) \+ mosaic\.png from tiny/);
     for (const k of [0, 1, 2]) expect(readNpy(join(cwd, `samples/sample-${k}.npy`)).shape).toEqual([16, 16]);
     expect(existsSync(join(cwd, 'samples/mosaic.png'))).toBe(true);
+  });
+
+  it('trains a tiny prior on an imported non-square stack (gen-data --from) and samples fields of its grid', async () => {
+    // 40 smooth fields of ny = 16 rows by nx = 32 columns: a few plane waves each, seeded by the field's index.
+    const [n, ny, nx] = [40, 16, 32];
+    const stack = new Float32Array(n * ny * nx);
+    for (let k = 0; k < n; k++) {
+      for (let w = 0; w < 3; w++) {
+        const [kx, ky, phase] = [1 + ((k + w) % 3), 1 + ((2 * k + w) % 2), k * 0.7 + w * 1.9];
+        for (let j = 0; j < ny; j++) {
+          for (let i = 0; i < nx; i++) stack[(k * ny + j) * nx + i] += Math.sin(2 * Math.PI * ((kx * (i + 0.5)) / nx + (ky * (j + 0.5)) / ny) + phase);
+        }
+      }
+    }
+    writeNpy(join(cwd, 'stack.npy'), stack, [n, ny, nx]);
+    expect((await ldinv('gen-data', '--from', 'stack.npy', '--out', 'data/wide')).code).toBe(0);
+    const run = await ldinv('train', '--data', 'data/wide', '--out', 'priors/wide', '--preset', 'tiny', '--holdout', '8', '--quality-samples', '4', '--quality-steps', '3', '--backend', 'wasm');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^train all: data\/wide \(imported, 32 training \+ 8 held-out fields 32x16\), preset tiny/);
+    const manifest = JSON.parse(readFileSync(join(cwd, 'priors/wide/manifest.json'), 'utf8'));
+    // The tiny VAE down-samples by 4 in both directions: a 16 x 32 grid has a 4 x 8 latent.
+    expect(manifest).toMatchObject({ fieldKind: 'imported', grid: { nx: 32, ny: 16 }, latentShape: [4, 8, 2] });
+    expect(manifest.phases).toBeUndefined();
+    const sha256 = createHash('sha256').update(readFileSync(join(cwd, 'stack.npy'))).digest('hex');
+    expect(manifest.dataset).toMatchObject({ field: { kind: 'imported', file: 'stack.npy', sha256, dtype: '<f4' }, grid: { nx: 32, ny: 16 }, count: 40, trainCount: 32 });
+    expect(manifest.dataset.seed).toBeUndefined();
+    expect(Object.keys(manifest.quality.checks)).toEqual(['reconstructionRelL2', 'mean', 'variance', 'correlation']);
+
+    const s = await ldinv('sample', '--prior', 'priors/wide', '--count', '2', '--steps', '3', '--seed', '1', '--out', 'samples-wide', '--backend', 'wasm');
+    expect(s.stderr).toBe('');
+    expect(s.stdout).toMatch(/^wrote samples-wide: 2 samples \(ln K, 32x16\) \+ mosaic\.png from wide/);
+    for (const k of [0, 1]) {
+      const sample = readNpy(join(cwd, `samples-wide/sample-${k}.npy`));
+      expect(sample.shape).toEqual([16, 32]);
+      expect(sample.data.every(Number.isFinite)).toBe(true);
+    }
   });
 
   it('rejects bad options and missing data in one line', async () => {
