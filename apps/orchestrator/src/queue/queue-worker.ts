@@ -3,12 +3,13 @@
 // returning the member's result. Its lock on a job is renewed while the member runs; if the process
 // dies, the lock expires and another worker's stalled-job check puts the job back in the queue.
 // A job that cannot run (malformed payload, prior not here or with another hash, the member throws)
-// fails alone, with its reason; the worker carries on.
+// fails alone, with its reason; the worker carries on. Redis not answering for `unreachableMs` (at
+// start or later) is fatal: start() throws, or `lost` resolves, with `URL: unreachable for N s (...)`.
 import { hostname } from 'node:os';
-import { Worker, type Job } from 'bullmq';
-import type { RedisOptions } from 'ioredis';
+import { WaitingError, Worker, type Job, type RedisClient } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { ProgressSink } from '../pool/task.ts';
-import { probeRedis, waitUntilReady } from './connect.ts';
+import { probeRedis, unreachableError, waitUntilReady } from './connect.ts';
 import { LocalPools, type LocalPoolsOptions } from './local-pools.ts';
 import { decodeMemberJob, encodeTaskResult, QUEUE_NAME, QUEUE_PREFIX, type JobData } from './member-job.ts';
 
@@ -19,8 +20,13 @@ export const QUEUE_WORKER_DEFAULTS = {
   maxPools: 2,
   /** ms between progress updates sent per job (each is a Redis round trip and a stream event). */
   progressMs: 250,
-  /** ms to reach Redis at start (the probe) before giving up. */
-  connectTimeoutMs: 10_000,
+  /** ms without an answer from Redis, at start or later, after which the worker gives up. */
+  unreachableMs: 60_000,
+  /** Longest ms between reconnection attempts (BullMQ's default backs off to 20 s): a Redis that is
+   *  back is found within this, well before the worker gives up on it. */
+  reconnectMaxMs: 5000,
+  /** ms that leaving waits for BullMQ to close before going anyway. */
+  closeTimeoutMs: 5000,
 };
 
 export type WorkerEvent =
@@ -37,11 +43,13 @@ export interface QueueWorkerOptions extends Omit<LocalPoolsOptions, 'maxPools'> 
   shownUrl: string;
   /** ms; also the interval of the stalled-job check. */
   lockMs?: number;
+  unreachableMs?: number;
   listener?: (event: WorkerEvent) => void;
 }
 
 const now = () => performance.timeOrigin + performance.now();
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**
  * Progress through the job, at most one update per `everyMs`; flush() sends the last one. It need not
@@ -74,49 +82,106 @@ export class QueueWorker {
   /** Members computed whose job Redis has not yet confirmed completed. */
   private readonly finished = new Map<string, { member: number; misfit: number; wallMs: number }>();
   private stopping: Promise<void> | null = null;
+  /** Set when leaving without waiting (idle, or Redis away): a job BullMQ hands over now is put back, not run. */
+  private abandoning = false;
+  private lastError: Error | undefined;
+  /** The worker's (non-blocking) connection, once ready. */
+  private client: RedisClient | null = null;
+  private beat: NodeJS.Timeout | undefined;
+  /** Members in process() now. */
+  private running = 0;
+  private giveUp: (err: Error) => void = () => {};
+  /** Resolves with `URL: unreachable for N s (...)` once Redis has been away for `unreachableMs`. */
+  readonly lost = new Promise<Error>((resolve) => (this.giveUp = resolve));
 
   private constructor(private readonly opts: QueueWorkerOptions, private readonly worker: Worker<JobData, string>, pools: LocalPools) {
     this.pools = pools;
   }
 
+  private readonly onRedisError = (err: Error) => {
+    // While Redis is away every retry reports the same error: say it once.
+    if (firstLine(err) !== firstLine(this.lastError ?? '')) this.opts.listener?.({ type: 'redis-error', error: firstLine(err) });
+    this.lastError = err;
+  };
+
   static async start(opts: QueueWorkerOptions): Promise<QueueWorker> {
     const emit = opts.listener ?? (() => {});
-    const pools = new LocalPools({ ...opts, maxPools: QUEUE_WORKER_DEFAULTS.maxPools });
     const lockMs = opts.lockMs ?? QUEUE_WORKER_DEFAULTS.lockMs;
+    const unreachableMs = opts.unreachableMs ?? QUEUE_WORKER_DEFAULTS.unreachableMs;
+    // A Redis not up yet (or restarting) is waited for, up to unreachableMs; a wrong password is not.
+    await probeRedis(opts.connection, opts.shownUrl, unreachableMs, { onError: (err) => emit({ type: 'redis-error', error: firstLine(err) }) });
+    const pools = new LocalPools({ ...opts, maxPools: QUEUE_WORKER_DEFAULTS.maxPools });
     let self: QueueWorker | null = null;
-    await probeRedis(opts.connection, opts.shownUrl, QUEUE_WORKER_DEFAULTS.connectTimeoutMs);
-    const worker = new Worker<JobData, string>(QUEUE_NAME, (job, _token, signal) => self!.process(job, signal), {
-      connection: opts.connection, prefix: QUEUE_PREFIX, concurrency: pools.slots, autorun: false,
-      lockDuration: lockMs, stalledInterval: lockMs,
+    const worker = new Worker<JobData, string>(QUEUE_NAME, (job, token, signal) => self!.process(job, token, signal), {
+      connection: { ...opts.connection, retryStrategy: (times: number) => Math.min(1000 * times, QUEUE_WORKER_DEFAULTS.reconnectMaxMs) },
+      prefix: QUEUE_PREFIX, concurrency: pools.slots, autorun: false, lockDuration: lockMs, stalledInterval: lockMs,
     });
-    self = new QueueWorker(opts, worker, pools);
-    let lastError = '';
-    await waitUntilReady([worker], (err) => {
-      // While Redis is away every retry reports the same error: say it once.
-      const message = firstLine(err);
-      if (message !== lastError) emit({ type: 'redis-error', error: message });
-      lastError = message;
-    });
-    worker.on('ready', () => (lastError = ''));
+    const me = (self = new QueueWorker(opts, worker, pools));
+    // Redis may go again between the probe and BullMQ's connections: the same limit holds.
+    const ready = waitUntilReady([worker], me.onRedisError).then(() => true);
+    if (!(await Promise.race([ready, sleep(unreachableMs).then(() => false)]))) {
+      await Promise.race([worker.close(true).catch(() => {}), sleep(QUEUE_WORKER_DEFAULTS.closeTimeoutMs)]);
+      throw unreachableError(opts.shownUrl, unreachableMs, me.lastError);
+    }
+    me.client = await worker.client;
+    me.heartbeat(me.client, unreachableMs);
+    worker.on('ready', () => (me.lastError = undefined));
     worker.on('stalled', (jobId) => emit({ type: 'job-stalled', job: jobId }));
     // Done and failed once Redis has the outcome: a member whose job was lost meanwhile (a Redis
     // restart) is neither; the orchestrator enqueues it again.
     worker.on('completed', (job) => {
-      const m = self!.finished.get(job.id ?? '');
-      self!.finished.delete(job.id ?? '');
-      self!.done++;
+      const m = me.finished.get(job.id ?? '');
+      me.finished.delete(job.id ?? '');
+      me.done++;
       if (m) emit({ type: 'job-done', job: job.id ?? '', ...m });
     });
     worker.on('failed', (job, err) => {
-      self!.failed++;
+      me.failed++;
       emit({ type: 'job-failed', job: job?.id ?? '(unknown job)', error: firstLine(err) });
     });
     void worker.run().catch((err: unknown) => emit({ type: 'redis-error', error: firstLine(err) }));
     emit({ type: 'worker-ready', queue: opts.shownUrl, slots: pools.slots, worker: `${hostname()}:${process.pid}` });
-    return self;
+    return me;
   }
 
-  private async process(job: Job<JobData>, signal?: AbortSignal): Promise<string> {
+  /**
+   * Gives up on Redis after `unreachableMs` without an answer: one PING at a time on the worker's
+   * connection, at most one a second. Connection events alone would miss a server that keeps the
+   * connection open but answers nothing (stopped, or its host cut off), and while ioredis reconnects
+   * the PING waits in its offline queue and is answered once Redis is back.
+   */
+  private heartbeat(client: RedisClient, unreachableMs: number): void {
+    // BullMQ's client interface lists only the commands BullMQ sends; made from RedisOptions, the
+    // client is ioredis's, which its adapter forwards the rest to.
+    const ping = () => (client as unknown as Pick<Redis, 'ping'>).ping();
+    let answered = Date.now();
+    let waiting = false;
+    this.beat = setInterval(() => {
+      if (Date.now() - answered >= unreachableMs) {
+        clearInterval(this.beat);
+        this.giveUp(unreachableError(this.opts.shownUrl, Date.now() - answered, this.lastError));
+      } else if (!waiting) {
+        waiting = true;
+        void ping().then(() => (answered = Date.now()), () => {}).finally(() => (waiting = false));
+      }
+    }, Math.min(1000, unreachableMs / 4));
+  }
+
+  private async process(job: Job<JobData>, token: string | undefined, signal?: AbortSignal): Promise<string> {
+    if (this.abandoning) {
+      // Taken as the worker leaves without waiting: back to the queue (or, Redis away, it stalls).
+      await job.moveToWait(token).catch(() => {});
+      throw new WaitingError();
+    }
+    this.running++;
+    try {
+      return await this.run(job, signal);
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async run(job: Job<JobData>, signal?: AbortSignal): Promise<string> {
     const pickedUpEpochMs = job.processedOn ?? now();
     const id = job.id ?? '(no id)';
     // Throws (the job fails with the message, the worker carries on) on a malformed payload or a prior not here.
@@ -139,13 +204,28 @@ export class QueueWorker {
   /**
    * Stops taking jobs: the members running now finish and are returned, then the pools close. (To
    * abandon them instead, end the process: their locks expire and they run on another worker.)
+   * Idle, or with Redis away (nothing could be returned), it leaves at once, without BullMQ's
+   * graceful close: that waits for its blocking client to disconnect, which a client reconnecting to
+   * a Redis that is gone never does (taskforcesh/bullmq#4656). Members then running are abandoned.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.worker.close().catch(() => {});
+      const idle = this.running === 0 && this.finished.size === 0;
+      this.abandoning = idle || this.client?.status !== 'ready';
+      await this.worker.close(this.abandoning).catch(() => {});
       await this.pools.close();
+      clearInterval(this.beat);
       this.opts.listener?.({ type: 'worker-stop', done: this.done, failed: this.failed });
     })();
     return this.stopping;
+  }
+
+  /** Leaves without Redis (after `lost`): running members are abandoned; they stall and run elsewhere. */
+  async abandon(): Promise<void> {
+    this.abandoning = true;
+    // A graceful stop() begun before Redis went may be stuck in BullMQ's close: do not wait on it.
+    await Promise.race([this.worker.close(true).catch(() => {}), sleep(QUEUE_WORKER_DEFAULTS.closeTimeoutMs)]);
+    await this.pools.close();
+    clearInterval(this.beat);
   }
 }

@@ -1,6 +1,7 @@
 // ldinv worker --queue URL: serve the members that `ldinv invert --queue URL` enqueues, on a local
 // pool, from any host that reaches Redis. SIGTERM (or Ctrl-C) finishes the running members and
-// leaves; a second one leaves at once (the abandoned members stall and run elsewhere).
+// leaves; a second one leaves at once (the abandoned members stall and run elsewhere). A worker that
+// cannot reach Redis for --unreachable-timeout (at start or later) leaves with an error, exit code 1.
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -18,6 +19,7 @@ interface WorkerOptionValues {
   priors?: string;
   cache?: string;
   lockMs?: string;
+  unreachableTimeout?: string;
   json?: boolean;
 }
 
@@ -45,7 +47,7 @@ function describe(e: WorkerEvent): string {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('take member jobs from a Redis queue (ldinv invert --queue) and run them on a local pool, until SIGTERM')
+    .description('take member jobs from a Redis queue (ldinv invert --queue) and run them on a local pool, until SIGTERM (or Redis is unreachable for --unreachable-timeout)')
     .option('--queue <url>', 'redis://[user:password@]host:port/db (or rediss:// for TLS; a private CA via NODE_EXTRA_CA_CERTS)')
     .option('--redis <url>', 'same as --queue')
     .option('--workers <n>', `worker threads (per device process with --devices) (default: available cores, ${INVERT_DEFAULTS.workers} here)`)
@@ -53,6 +55,7 @@ export function registerWorker(program: Command): void {
     .option('--priors <dir>', 'shared prior store holding <name>/manifest.json, model.json, weights.bin (searched before the job\'s prior name)')
     .option('--cache <dir>', 'where cases from jobs are written (default: $TMPDIR/ldinv-worker-<user>)')
     .option('--lock-ms <ms>', `a member whose worker stops renewing its lock for this long runs again elsewhere (default ${QUEUE_WORKER_DEFAULTS.lockMs})`)
+    .option('--unreachable-timeout <s>', `seconds without reaching Redis, at start or later, after which the worker exits with code 1 (default ${QUEUE_WORKER_DEFAULTS.unreachableMs / 1000})`)
     .option('--json', 'print one JSON event per line')
     .action(async (o: WorkerOptionValues) => {
       await workerCommand({ ...o, queue: queueUrlOption(o) });
@@ -64,17 +67,19 @@ export async function workerCommand(o: WorkerOptionValues, out: NodeJS.WriteStre
   const connection = redisOptions(o.queue);
   const workers = o.workers === undefined ? INVERT_DEFAULTS.workers : numberOption('workers', o.workers, { integer: true, min: 1 });
   const lockMs = o.lockMs === undefined ? QUEUE_WORKER_DEFAULTS.lockMs : numberOption('lock-ms', o.lockMs, { integer: true, min: 100 });
+  const unreachableMs =
+    o.unreachableTimeout === undefined ? QUEUE_WORKER_DEFAULTS.unreachableMs : 1000 * numberOption('unreachable-timeout', o.unreachableTimeout, { min: 1 });
   const print = (e: WorkerEvent) => {
     if (o.json) out.write(`${JSON.stringify(e)}\n`);
     else (e.type === 'redis-error' ? process.stderr : out).write(`${describe(e)}\n`);
   };
   const worker = await QueueWorker.start({
-    connection, shownUrl: redactUrl(o.queue), workers, devices: parseDevices(o.devices), lockMs,
+    connection, shownUrl: redactUrl(o.queue), workers, devices: parseDevices(o.devices), lockMs, unreachableMs,
     priors: o.priors === undefined ? null : resolve(o.priors),
     cacheDir: resolve(o.cache ?? join(tmpdir(), `ldinv-worker-${userInfo().username}`)),
     listener: print,
   });
-  await new Promise<void>((done) => {
+  const lost = await new Promise<Error | null>((done) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       // First signal: finish the running members and leave. Second: leave now; the members this worker
@@ -83,10 +88,17 @@ export async function workerCommand(o: WorkerOptionValues, out: NodeJS.WriteStre
       void worker.stop().then(() => {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
-        done();
+        done(null);
       });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    void worker.lost.then(done);
   });
+  if (lost) await worker.abandon();
+  // Nothing of the worker's is left, but BullMQ closed without Redis keeps timers for a few seconds
+  // more (its blocking-read watchdog, ioredis's disconnect timer; taskforcesh/bullmq#4656): end the
+  // process once the CLI has set its exit code instead of waiting for them.
+  setTimeout(() => process.exit(), 1000).unref();
+  if (lost) throw lost;
 }
