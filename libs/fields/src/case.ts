@@ -1,15 +1,18 @@
-// A case on disk: case.json (grid, boundary setup, pumping tests, how it was made) + obs.csv
-// [+ truth_logk.npy, truth_h.npy]. The inversion and the orchestrator read cases only through readCase.
+// A case on disk: case.json (grid, boundary setup or site, pumping tests, how it was made) + obs.csv
+// [+ truth_logk.npy, truth_h.npy]. Two formats: `ldinv-case/1` (unit square, a boundary preset) and
+// `ldinv-case/2` (a site in its own coordinates, site-case.ts). The inversion and the orchestrator read
+// cases only through readCase.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BoundarySetup, DarcyProblem, Grid, Well } from '@ldinv/solver';
+import { observationGeometry, type BoundarySetup, type DarcyProblem, type Grid, type Site, type Well } from '@ldinv/solver';
 import { validateFieldSpec, type FieldSpec } from './field-spec.ts';
 import { readNpy, writeNpy } from './npy.ts';
 import { checkObservation, formatObsCsv, parseObsCsv, type Observation } from './obs-csv.ts';
 import { parseWithSchema } from './schema-error.ts';
 import { fieldSpecSchema, gridSchema, sensorSpecSchema, wellSchema } from './schemas.ts';
 import type { SensorSpec } from './sensors.ts';
+import { readSite, SITE_CASE_FORMAT, SITE_FILE_NAMES, siteJson, siteJsonShape, type SiteUnits } from './site-case.ts';
 
 export const CASE_FORMAT = 'ldinv-case/1';
 export const CASE_FILES = {
@@ -22,9 +25,14 @@ export const CASE_FILES = {
 
 export interface Case {
   grid: Grid;
-  bc: BoundarySetup;
+  /** A unit-square preset (`ldinv-case/1`) or a site (`ldinv-case/2`). */
+  bc: BoundarySetup | Site;
   /** tests[t] = wells of pumping test t; observation `test` ids index this array. */
   tests: Well[][];
+  /** Names of the tests of a site (case.json `tests[].name`). */
+  testNames?: string[];
+  /** Unit labels of a site. */
+  units?: SiteUnits;
   observations: Observation[];
   /** Relative noise level of a synthetic case: sigma = noise x head range of each test. */
   noise?: number;
@@ -42,17 +50,36 @@ export interface Case {
   truthHeads?: Float64Array[];
 }
 
-const caseJsonSchema = z.strictObject({
-  format: z.literal(CASE_FORMAT).optional(),
-  grid: gridSchema,
-  bc: z.enum(['flow', 'source']),
-  tests: z.array(z.strictObject({ wells: z.array(wellSchema) })).min(1),
+/** What a synthetic case records of how it was made, and the prior to use (both formats). */
+const provenanceShape = {
   noise: z.number().min(0).optional(),
   field: fieldSpecSchema.optional(),
   seed: z.number().int().optional(),
   sensors: sensorSpecSchema.optional(),
   prior: z.string().min(1).optional(),
+};
+
+const caseJsonSchema = z.strictObject({
+  format: z.literal(CASE_FORMAT).optional(),
+  grid: gridSchema,
+  bc: z.enum(['flow', 'source']),
+  tests: z.array(z.strictObject({ wells: z.array(wellSchema) })).min(1),
+  ...provenanceShape,
 });
+
+const siteCaseJsonSchema = z.strictObject({
+  format: z.literal(SITE_CASE_FORMAT),
+  grid: gridSchema,
+  ...siteJsonShape,
+  ...provenanceShape,
+});
+
+export const CASE_FORMATS = [CASE_FORMAT, SITE_CASE_FORMAT] as const;
+
+/** True for a site case (`ldinv-case/2`). */
+export function isSite(c: Pick<Case, 'bc'>): c is Pick<Case, 'bc'> & { bc: Site } {
+  return typeof c.bc !== 'string';
+}
 
 /** The Darcy problem a case poses (shared K, one solve per test). */
 export function caseProblem(c: Pick<Case, 'grid' | 'bc' | 'tests'>): DarcyProblem {
@@ -67,21 +94,34 @@ function readText(path: string): string {
   }
 }
 
-function parseCaseJson(text: string, source: string): Omit<Case, 'observations'> {
+function parseCaseJson(text: string, source: string, dir: string): Omit<Case, 'observations'> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new Error(`${source}: invalid JSON (${(err as Error).message})`);
   }
-  const parsed = parseWithSchema(caseJsonSchema, json, source);
-  if (parsed.field) {
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format !== undefined && !CASE_FORMATS.includes(format as (typeof CASE_FORMATS)[number])) {
+    throw new Error(`${source}: format: expected one of ${CASE_FORMATS.map((f) => JSON.stringify(f)).join(', ')}, got ${JSON.stringify(format)}`);
+  }
+  const checkField = (field: Case['field']) => {
+    if (!field) return;
     try {
-      validateFieldSpec(parsed.field);
+      validateFieldSpec(field);
     } catch (err) {
       throw new Error(`${source}: field: ${(err as Error).message}`);
     }
+  };
+  if (format === SITE_CASE_FORMAT) {
+    const parsed = parseWithSchema(siteCaseJsonSchema, json, source);
+    checkField(parsed.field);
+    const { site, tests, testNames, units } = readSite(parsed, parsed.grid, dir, source);
+    const { noise, field, seed, sensors, prior } = parsed;
+    return { grid: parsed.grid, bc: site, tests, testNames, units, noise, field, seed, sensors, prior };
   }
+  const parsed = parseWithSchema(caseJsonSchema, json, source);
+  checkField(parsed.field);
   const { format: _format, tests, ...rest } = parsed;
   return { ...rest, tests: tests.map((t) => t.wells) };
 }
@@ -101,12 +141,18 @@ function checkTruth(c: Case, where: string): void {
   }
 }
 
+/** Reads and validates case.json (and a site's arrays) alone: a case without observations yet, as
+ *  `ldinv simulate --case` takes it. */
+export function readCaseDescription(dir: string): Omit<Case, 'observations'> {
+  const jsonPath = join(dir, CASE_FILES.json);
+  return parseCaseJson(readText(jsonPath), jsonPath, dir);
+}
+
 /** Reads and validates a case directory; truth files are optional. Errors name file, line and field. */
 export function readCase(dir: string): Case {
-  const jsonPath = join(dir, CASE_FILES.json);
-  const spec = parseCaseJson(readText(jsonPath), jsonPath);
+  const spec = readCaseDescription(dir);
   const obsPath = join(dir, CASE_FILES.obs);
-  const observations = parseObsCsv(readText(obsPath), obsPath, spec.grid, spec.tests.length);
+  const observations = parseObsCsv(readText(obsPath), obsPath, spec.grid, spec.tests.length, observationGeometry(spec));
   const c: Case = { ...spec, observations };
   const { nx, ny } = spec.grid;
   const logKPath = join(dir, CASE_FILES.truthLogK);
@@ -132,31 +178,35 @@ export function readCase(dir: string): Case {
 /** Validates and writes a case directory (created if needed); returns the paths written. */
 export function writeCase(dir: string, c: Case): string[] {
   const jsonPath = join(dir, CASE_FILES.json);
-  const json = {
-    format: CASE_FORMAT,
-    grid: c.grid,
-    bc: c.bc,
-    tests: c.tests.map((wells) => ({ wells })),
-    noise: c.noise,
-    field: c.field,
-    seed: c.seed,
-    sensors: c.sensors,
-    prior: c.prior,
-  };
-  // Same schema as reading, so that whatever is written can be read back.
-  parseWithSchema(caseJsonSchema, JSON.parse(JSON.stringify(json)), jsonPath);
-  if (c.field) validateFieldSpec(c.field);
+  const provenance = { noise: c.noise, field: c.field, seed: c.seed, sensors: c.sensors, prior: c.prior };
   const obsPath = join(dir, CASE_FILES.obs);
   if (c.observations.length === 0) throw new Error(`${obsPath}: no observations to write`);
-  c.observations.forEach((o, k) => checkObservation(o, `${obsPath} row ${k + 1}`, c.grid, c.tests.length));
+  c.observations.forEach((o, k) => checkObservation(o, `${obsPath} row ${k + 1}`, c.grid, c.tests.length, observationGeometry(c)));
   checkTruth(c, dir);
-
+  if (c.field) validateFieldSpec(c.field);
+  let json: Record<string, unknown>;
+  let arrays: { name: string; data: ArrayLike<number> }[] = [];
+  if (isSite(c)) {
+    const site = siteJson(c.grid, c.bc, c.tests, c.testNames, c.units);
+    json = { ...site.json, ...provenance };
+    arrays = site.arrays;
+    parseWithSchema(siteCaseJsonSchema, JSON.parse(JSON.stringify(json)), jsonPath);
+  } else {
+    json = { format: CASE_FORMAT, grid: c.grid, bc: c.bc, tests: c.tests.map((wells) => ({ wells })), ...provenance };
+    // Same schema as reading, so that whatever is written can be read back.
+    parseWithSchema(caseJsonSchema, JSON.parse(JSON.stringify(json)), jsonPath);
+  }
   mkdirSync(dir, { recursive: true });
+  // An array file left from an earlier case in the same directory would be read back as this case's.
+  for (const name of Object.values(SITE_FILE_NAMES)) rmSync(join(dir, name), { force: true });
+  const written = [jsonPath, obsPath];
+  for (const { name, data } of arrays) {
+    writeNpy(join(dir, name), Float64Array.from(data), [c.grid.ny, c.grid.nx]);
+    written.push(join(dir, name));
+  }
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(obsPath, formatObsCsv(c.observations));
-  const written = [jsonPath, obsPath];
   const { nx, ny } = c.grid;
-  // A truth file left from an earlier case in the same directory would be read back as this case's truth.
   if (!c.truthLogK) rmSync(join(dir, CASE_FILES.truthLogK), { force: true });
   if (!c.truthHeads) rmSync(join(dir, CASE_FILES.truthHeads), { force: true });
   if (c.truthLogK) {

@@ -1,6 +1,6 @@
 // obs.csv: one head measurement per line, header `x,y,head,sigma,test` (columns in any order; extra columns
 // are ignored). Every error is one line naming the file, the line and the field.
-import type { Grid } from '@ldinv/solver';
+import { interpolationStencil, type Grid, type ObservationGeometry } from '@ldinv/solver';
 import { cellCentreHull } from './sensors.ts';
 
 export interface Observation {
@@ -26,8 +26,9 @@ function parseNumber(text: string, field: string, where: string): number {
   throw new Error(`${where}: ${field} is not a number, got ${JSON.stringify(t)}`);
 }
 
-/** Checks one observation against the grid and the number of tests; `where` prefixes the message. */
-export function checkObservation(o: Observation, where: string, grid: Grid, testCount: number): void {
+/** Checks one observation against the grid (and a site's domain and active cells) and the number of
+ *  tests; `where` prefixes the message. */
+export function checkObservation(o: Observation, where: string, grid: Grid, testCount: number, geometry: ObservationGeometry = {}): void {
   for (const key of ['x', 'y', 'head', 'sigma'] as const) {
     if (!Number.isFinite(o[key])) throw new Error(`${where}: ${key} must be a finite number, got ${o[key]}`);
   }
@@ -36,32 +37,40 @@ export function checkObservation(o: Observation, where: string, grid: Grid, test
     const known = testCount === 1 ? 'the only test is 0' : `tests are 0..${testCount - 1}`;
     throw new Error(`${where}: test ${o.test} is not a test of case.json (${known})`);
   }
-  const h = cellCentreHull(grid);
-  if (o.x < h.x0 || o.x > h.x1 || o.y < h.y0 || o.y > h.y1) {
+  checkSensor(o, where, grid, geometry);
+}
+
+/** A sensor must be observable: inside the hull of cell centres, next to active cells only. */
+export function checkSensor(p: { x: number; y: number }, where: string, grid: Grid, geometry: ObservationGeometry = {}): void {
+  const stencil = interpolationStencil(grid, p.x, p.y, geometry);
+  if ('error' in stencil) {
+    const h = cellCentreHull(grid, geometry.domain);
     throw new Error(
-      `${where}: sensor (${o.x}, ${o.y}) is outside the hull of cell centres ` +
-        `[${h.x0}, ${h.x1}] x [${h.y0}, ${h.y1}] of the ${grid.nx}x${grid.ny} grid`,
+      stencil.error.startsWith('needs')
+        ? `${where}: sensor (${p.x}, ${p.y}) ${stencil.error}`
+        : `${where}: sensor (${p.x}, ${p.y}) is outside the hull of cell centres ` +
+            `[${h.x0}, ${h.x1}] x [${h.y0}, ${h.y1}] of the ${grid.nx}x${grid.ny} grid`,
     );
   }
 }
 
-export function parseObsCsv(text: string, source: string, grid: Grid, testCount: number): Observation[] {
-  const lines = text.split(/\r?\n/);
+/** Rows of a CSV with a header naming at least `columns` (in any order; extra columns are ignored),
+ *  as numbers with their line numbers; blank lines are skipped. Errors name the file, line and column. */
+export function parseCsvColumns<C extends string>(
+  text: string, source: string, columns: readonly C[],
+): { line: number; values: Record<C, number> }[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = lines[0].split(',').map((s) => s.trim());
-  const missing = OBS_COLUMNS.filter((c) => !header.includes(c));
+  const missing = columns.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new Error(
       `${source} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
-        `(header must name ${OBS_COLUMNS.join(',')}, got ${JSON.stringify(lines[0].trim())})`,
+        `(header must name ${columns.join(',')}, got ${JSON.stringify(lines[0].trim())})`,
     );
   }
   const duplicate = header.find((c, k) => header.indexOf(c) !== k);
   if (duplicate !== undefined) throw new Error(`${source} line 1: column ${duplicate} appears twice`);
-  const column = Object.fromEntries(OBS_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
-    (typeof OBS_COLUMNS)[number],
-    number
-  >;
-  const observations: Observation[] = [];
+  const rows: { line: number; values: Record<C, number> }[] = [];
   for (let n = 1; n < lines.length; n++) {
     if (lines[n].trim() === '') continue;
     const where = `${source} line ${n + 1}`;
@@ -69,13 +78,20 @@ export function parseObsCsv(text: string, source: string, grid: Grid, testCount:
     if (cells.length !== header.length) {
       throw new Error(`${where}: expected ${header.length} columns, got ${cells.length}`);
     }
-    const value = (c: (typeof OBS_COLUMNS)[number]) => parseNumber(cells[column[c]], c, where);
-    const o: Observation = { x: value('x'), y: value('y'), head: value('head'), sigma: value('sigma'), test: value('test') };
-    checkObservation(o, where, grid, testCount);
-    observations.push(o);
+    const values = Object.fromEntries(columns.map((c) => [c, parseNumber(cells[header.indexOf(c)], c, where)])) as Record<C, number>;
+    rows.push({ line: n + 1, values });
   }
-  if (observations.length === 0) throw new Error(`${source}: no observations (only a header)`);
-  return observations;
+  if (rows.length === 0) throw new Error(`${source}: no rows (only a header)`);
+  return rows;
+}
+
+export function parseObsCsv(
+  text: string, source: string, grid: Grid, testCount: number, geometry: ObservationGeometry = {},
+): Observation[] {
+  return parseCsvColumns(text, source, OBS_COLUMNS).map(({ line, values: o }) => {
+    checkObservation(o, `${source} line ${line}`, grid, testCount, geometry);
+    return o;
+  });
 }
 
 /** Shortest decimal text that reads back to the same float64, so the file round-trips exactly. */

@@ -1,6 +1,6 @@
 // Sensor layouts of synthetic cases. Sensors must lie in the hull of cell centres, where the bilinear
 // observation operator is defined.
-import type { Grid } from '@ldinv/solver';
+import { interpolationStencil, UNIT_SQUARE, type Domain, type Grid, type ObservationGeometry } from '@ldinv/solver';
 import { streamRng } from './streams.ts';
 
 export type SensorLayout = 'grid' | 'random';
@@ -16,17 +16,19 @@ export interface Point {
   y: number;
 }
 
-/** The hull of cell centres, [dx/2, 1 - dx/2] x [dy/2, 1 - dy/2]. */
-export function cellCentreHull(grid: Grid): { x0: number; x1: number; y0: number; y1: number } {
-  return { x0: 0.5 / grid.nx, x1: 1 - 0.5 / grid.nx, y0: 0.5 / grid.ny, y1: 1 - 0.5 / grid.ny };
+/** The hull of cell centres, [x0 + dx/2, x0 + lx - dx/2] x [y0 + dy/2, y0 + ly - dy/2] (unit square by default). */
+export function cellCentreHull(grid: Grid, domain: Domain = UNIT_SQUARE): { x0: number; x1: number; y0: number; y1: number } {
+  const { x0, y0, lx, ly } = domain;
+  return { x0: x0 + (0.5 * lx) / grid.nx, x1: x0 + lx - (0.5 * lx) / grid.nx, y0: y0 + (0.5 * ly) / grid.ny, y1: y0 + ly - (0.5 * ly) / grid.ny };
 }
 
 /**
  * `grid`: count = n^2 sensors at x, y in {k / (n + 1)}, k = 1..n (49 -> 7x7 at 0.125..0.875, the standard
  * layout; 225 -> 15x15 at 1/16..15/16), listed row by row from the bottom. `random`: uniform in the hull
- * of cell centres, drawn from the stream (seed, sensors).
+ * of cell centres, drawn from the stream (seed, sensors). On a site (geometry), positions are scaled to
+ * its domain and must be observable: random draws that touch an inactive cell are drawn again.
  */
-export function sensorLayout(grid: Grid, spec: SensorSpec, seed: number): Point[] {
+export function sensorLayout(grid: Grid, spec: SensorSpec, seed: number, geometry: ObservationGeometry = {}): Point[] {
   const { layout, count } = spec;
   if (!SENSOR_LAYOUTS.includes(layout)) {
     throw new Error(`sensors: layout must be one of ${SENSOR_LAYOUTS.join(', ')}, got '${layout}'`);
@@ -35,6 +37,10 @@ export function sensorLayout(grid: Grid, spec: SensorSpec, seed: number): Point[
   if (count > grid.nx * grid.ny) {
     throw new Error(`sensors: count ${count} exceeds the ${grid.nx * grid.ny} cells of the ${grid.nx}x${grid.ny} grid`);
   }
+  const domain = geometry.domain ?? UNIT_SQUARE;
+  const toSite = (u: number, v: number): Point =>
+    domain === UNIT_SQUARE ? { x: u, y: v } : { x: domain.x0 + u * domain.lx, y: domain.y0 + v * domain.ly };
+  const observable = (p: Point) => !('error' in interpolationStencil(grid, p.x, p.y, geometry));
   const hull = cellCentreHull(grid);
   if (layout === 'grid') {
     const n = Math.round(Math.sqrt(count));
@@ -44,12 +50,17 @@ export function sensorLayout(grid: Grid, spec: SensorSpec, seed: number): Point[
       throw new Error(`sensors: a ${n}x${n} sensor grid does not fit inside the cell centres of the ${grid.nx}x${grid.ny} grid`);
     }
     const points: Point[] = [];
-    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) points.push({ x: at(i), y: at(j) });
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) points.push(toSite(at(i), at(j)));
+    const blocked = points.find((p) => !observable(p));
+    if (blocked) throw new Error(`sensors: grid layout point (${blocked.x}, ${blocked.y}) touches an inactive cell; use layout random`);
     return points;
   }
   const rng = streamRng(seed, 'sensors');
-  return Array.from({ length: count }, () => ({
-    x: hull.x0 + (hull.x1 - hull.x0) * rng.uniform(),
-    y: hull.y0 + (hull.y1 - hull.y0) * rng.uniform(),
-  }));
+  const points: Point[] = [];
+  for (let draws = 0; points.length < count; draws++) {
+    if (draws > 1000 * count) throw new Error(`sensors: found only ${points.length} of ${count} observable random positions`);
+    const p = toSite(hull.x0 + (hull.x1 - hull.x0) * rng.uniform(), hull.y0 + (hull.y1 - hull.y0) * rng.uniform());
+    if (!geometry.active || observable(p)) points.push(p);
+  }
+  return points;
 }

@@ -1,21 +1,28 @@
 // Synthetic cases: a true ln K field, its heads for every pumping test, and noisy heads at the sensors.
-import { ObservationOperator, solveHeads, type BoundarySetup, type Grid, type Well } from '@ldinv/solver';
+import { ObservationOperator, observationGeometry, solveHeads, type BoundarySetup, type Grid, type Site, type Well } from '@ldinv/solver';
 import { caseProblem, type Case } from './case.ts';
 import { createFieldSampler } from './field-sampler.ts';
 import type { FieldSpec } from './field-spec.ts';
 import type { Observation } from './obs-csv.ts';
 import { fillNormal, streamRng } from './streams.ts';
-import { sensorLayout, type SensorSpec } from './sensors.ts';
+import { sensorLayout, type Point, type SensorSpec } from './sensors.ts';
+import type { SiteUnits } from './site-case.ts';
 
 export interface SimulateOptions {
-  field: FieldSpec;
+  /** Generator of the true field; or give `truthLogK`. */
+  field?: FieldSpec;
+  /** The true ln K itself, [ny * nx] (e.g. a prior sample); then `field` is left out. */
+  truthLogK?: Float64Array;
   grid: Grid;
-  sensors: SensorSpec;
+  /** A layout, or the sensor positions themselves (site coordinates). */
+  sensors: SensorSpec | Point[];
   /** Relative noise: sigma of test t = noise x (max - min of its true heads over the grid); >= 0. */
   noise: number;
-  bc: BoundarySetup;
+  bc: BoundarySetup | Site;
   /** Wells per pumping test; [[]] = one test without wells. */
   tests: Well[][];
+  testNames?: string[];
+  units?: SiteUnits;
   /** Every random stream of the case derives from it: streams truth, sensors and noise (streams.ts). */
   seed: number;
   prior?: string;
@@ -39,18 +46,20 @@ export const NOISE_FREE_SIGMA = 1e-6;
 export function simulateCase(o: SimulateOptions): Case {
   if (!Number.isFinite(o.noise) || o.noise < 0) throw new Error(`noise must be >= 0, got ${o.noise}`);
   if (!Number.isSafeInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
-  const sampler = createFieldSampler(o.field, o.grid);
-  const points = sensorLayout(o.grid, o.sensors, o.seed);
-  const truthLogK = sampler.sample(streamRng(o.seed, 'truth'));
+  if ((o.field === undefined) === (o.truthLogK === undefined)) throw new Error('give exactly one of field and truthLogK');
+  const geometry = observationGeometry(o);
+  const points = Array.isArray(o.sensors) ? o.sensors : sensorLayout(o.grid, o.sensors, o.seed, geometry);
+  const truthLogK = o.truthLogK ?? createFieldSampler(o.field!, o.grid).sample(streamRng(o.seed, 'truth'));
   const problem = caseProblem(o);
   const truthHeads = solveHeads(problem, truthLogK);
-  const observe = new ObservationOperator(o.grid, points, 'sensors');
+  const observe = new ObservationOperator(o.grid, points, 'sensors', geometry);
   const noiseRng = streamRng(o.seed, 'noise');
   const observations: Observation[] = [];
   truthHeads.forEach((heads, test) => {
     let lo = Infinity;
     let hi = -Infinity;
     for (const h of heads) {
+      if (Number.isNaN(h)) continue; // inactive cell
       lo = Math.min(lo, h);
       hi = Math.max(hi, h);
     }
@@ -68,11 +77,13 @@ export function simulateCase(o: SimulateOptions): Case {
     grid: o.grid,
     bc: o.bc,
     tests: o.tests,
+    ...(o.testNames ? { testNames: o.testNames } : {}),
+    ...(o.units ? { units: o.units } : {}),
     observations,
     noise: o.noise,
-    field: o.field,
+    ...(o.field ? { field: o.field } : {}),
     seed: o.seed,
-    sensors: o.sensors,
+    ...(Array.isArray(o.sensors) ? {} : { sensors: o.sensors }),
     prior: o.prior,
     truthLogK,
     truthHeads,

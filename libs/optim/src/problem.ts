@@ -1,11 +1,14 @@
 // The inversion problem (hIPPYlib's Model without the prior): the Darcy PDE, and per pumping test
 // its observation operator, data and σ. Built from a case's observation rows (obs.csv order).
 import type { Observation } from '@ldinv/fields';
-import { ObservationOperator, type DarcyProblem } from '@ldinv/solver';
+import { CELL_STATE, discretise, ObservationOperator, observationGeometry, type DarcyProblem } from '@ldinv/solver';
+import type { SmoothnessGrid } from './objectives/smoothness.ts';
 import type { TestObservations } from './objectives/data-misfit.ts';
 
 export interface InversionProblem {
   darcy: DarcyProblem;
+  /** The cells and their sizes as the regularisers see them (inactive cells of a site left out). */
+  cells: SmoothnessGrid;
   /** observations[t]: sensors, data and σ of pumping test t (one entry per test of darcy.tests). */
   observations: TestObservations[];
   /** Number of data over all tests. */
@@ -30,10 +33,21 @@ export function buildInversionProblem(darcy: DarcyProblem, observations: readonl
     byTest[o.test].push(k);
   });
   if (observations.length === 0) throw new Error(`${source}: no observations`);
+  const geometry = observationGeometry(darcy);
+  const d = discretise(darcy);
+  // A preset keeps its unit-square grid; a site brings its cell sizes and, where it has them, inactive cells.
+  const cells: SmoothnessGrid =
+    typeof darcy.bc === 'string'
+      ? darcy.grid
+      : {
+          ...darcy.grid, dx: d.dx, dy: d.dy,
+          ...(d.allUnknown ? {} : { active: Uint8Array.from(d.state, (s) => (s === CELL_STATE.inactive ? 0 : 1)) }),
+        };
   return {
     darcy,
+    cells,
     observations: byTest.map((ks, t) => ({
-      operator: new ObservationOperator(darcy.grid, ks.map((k) => observations[k]), `${source} (test ${t})`),
+      operator: new ObservationOperator(darcy.grid, ks.map((k) => observations[k]), `${source} (test ${t})`, geometry),
       data: Float64Array.from(ks, (k) => observations[k].head),
       sigma: Float64Array.from(ks, (k) => observations[k].sigma),
     })),

@@ -7,7 +7,7 @@ export type { Discretisation } from './discretisation.ts';
 export { DarcySystem, lossAndGradient, solveHeads } from './darcy.ts';
 export type { DarcySystemOptions } from './darcy.ts';
 export { darcySolveOp } from './darcy-op.ts';
-export { interpolationStencil, ObservationOperator } from './observation.ts';
+export { interpolationStencil, observationGeometry, ObservationOperator } from './observation.ts';
 export type { ObservationGeometry } from './observation.ts';
 export { parseWellsCsv } from './wells-csv.ts';
 export { taylorTest } from './taylor.ts';

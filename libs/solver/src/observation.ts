@@ -1,6 +1,6 @@
 // Observation operator: bilinear interpolation between cell centres, with its transpose (the adjoint
 // that carries data-misfit gradients back to the grid). Points are in the domain's coordinates.
-import { UNIT_SQUARE, validateGrid, type Domain, type Grid } from './problem.ts';
+import { UNIT_SQUARE, validateGrid, type DarcyProblem, type Domain, type Grid } from './problem.ts';
 
 /** Relative slack for points on the hull of cell centres written with rounding (e.g. 0.5/64). */
 const HULL_SLACK = 1e-12;
@@ -10,6 +10,11 @@ export interface ObservationGeometry {
   domain?: Domain;
   /** [ny * nx], nonzero = active (fixed-head cells count as active); default: all active. */
   active?: ArrayLike<number>;
+}
+
+/** Where a problem's sensors may sit: a site's domain and active cells (the unit square for a preset). */
+export function observationGeometry(problem: Pick<DarcyProblem, 'bc'>): ObservationGeometry {
+  return typeof problem.bc === 'string' ? {} : { domain: problem.bc.domain, active: problem.bc.active };
 }
 
 /** The four cells and weights that interpolate at (x, y), or why the point cannot be observed:

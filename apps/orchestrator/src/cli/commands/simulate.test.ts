@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ldinvIn } from '../../run/ldinv-process.fixture.ts';
-import { readCase } from '@ldinv/fields';
-import { ObservationOperator, solveHeads } from '@ldinv/solver';
+import { fileURLToPath } from 'node:url';
+import { encodeNpy, readCase, readCaseDescription } from '@ldinv/fields';
+import { ObservationOperator, observationGeometry, solveHeads } from '@ldinv/solver';
+
+const SITE = fileURLToPath(new URL('../../../../../cases/site', import.meta.url));
 
 const cwd = mkdtempSync(join(tmpdir(), 'ldinv-simulate-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -34,6 +37,39 @@ describe('ldinv simulate', () => {
     }
     const again = await ldinv('simulate', '--grid', '16', '--sensors', '9', '--out', 'cases/small');
     expect(again.stderr).toBe(`ldinv: ${join('cases/small', 'case.json')} exists; pass --force to overwrite it\n`);
+  });
+
+  it('makes the synthetic twin of a site from its case.json, a given truth and observation wells (--case)', async () => {
+    const description = readCaseDescription(SITE);
+    const { nx, ny } = description.grid;
+    const truth = Float64Array.from({ length: nx * ny }, (_, k) => 1 + 0.5 * Math.sin(k / 7));
+    writeFileSync(join(cwd, 'truth.npy'), encodeNpy(truth, [ny, nx]));
+    writeFileSync(join(cwd, 'wells-xy.csv'), 'x,y\n513000.5,5311000.25\n515800,5312500\n514000,5310100\n');
+    const run = await ldinv(
+      'simulate', '--case', SITE, '--truth', 'truth.npy', '--observation-wells', 'wells-xy.csv', '--noise', '0', '--out', 'twin',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const c = readCase(join(cwd, 'twin'));
+    expect(c.bc).toEqual(description.bc);
+    expect(c.testNames).toEqual(description.testNames);
+    expect(c.observations).toHaveLength(3 * c.tests.length);
+    const heads = solveHeads(c, truth);
+    const at = new ObservationOperator(c.grid, c.observations.slice(0, 3), 'wells', observationGeometry(c));
+    c.tests.forEach((_, t) => {
+      const expected = at.apply(heads[t]);
+      c.observations.filter((o) => o.test === t).forEach((o, k) => expect(Math.abs(o.head - expected[k])).toBeLessThan(1e-12));
+    });
+    // Random observation wells avoid the outcrop: every one is observable, or readCase would refuse.
+    const random = await ldinv('simulate', '--case', SITE, '--truth', 'truth.npy', '--sensors', '30', '--seed', '4', '--out', 'twin-random');
+    expect(random.code).toBe(0);
+    expect(readCase(join(cwd, 'twin-random')).observations).toHaveLength(30 * c.tests.length);
+    const outcrop = await ldinv('simulate', '--case', SITE, '--truth', 'truth.npy', '--observation-wells', 'in-outcrop.csv', '--out', 'no');
+    expect(outcrop.stderr).toMatch(/^ldinv: in-outcrop.csv: cannot read/);
+    writeFileSync(join(cwd, 'in-outcrop.csv'), 'x,y\n513500,5312300\n');
+    const blocked = await ldinv('simulate', '--case', SITE, '--truth', 'truth.npy', '--observation-wells', 'in-outcrop.csv', '--out', 'no');
+    expect(blocked.stderr).toMatch(/^ldinv: in-outcrop.csv line 2: sensor \(513500, 5312300\) needs active cells around it; cell \(i=\d+, j=\d+\) is inactive\n$/);
+    expect(blocked.code).toBe(1);
   });
 
   const bad: [string, string[], RegExp | string][] = [

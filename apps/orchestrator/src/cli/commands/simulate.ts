@@ -1,14 +1,22 @@
-// ldinv simulate: a synthetic case (true field, heads per pumping test, noisy heads at the sensors).
+// ldinv simulate: a synthetic case (true field, heads per pumping test, noisy heads at the sensors):
+// on the unit square with a preset, or the synthetic twin of a site (--case: its case.json, no
+// observations needed) with a generated or given (--truth) field and given or random observation wells.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { CASE_FILES, SENSOR_LAYOUTS, SIMULATE_DEFAULTS, simulateCase, writeCase, type SensorLayout } from '@ldinv/fields';
-import { parseWellsCsv, type BoundarySetup } from '@ldinv/solver';
+import {
+  CASE_FILES, checkSensor, isSite, parseCsvColumns, readCaseDescription, readField, SENSOR_LAYOUTS, SIMULATE_DEFAULTS, simulateCase, writeCase,
+  type Point, type SensorLayout, type SimulateOptions,
+} from '@ldinv/fields';
+import { observationGeometry, parseWellsCsv, validateLogK, type BoundarySetup } from '@ldinv/solver';
 import { addFieldOptions, fieldFromOptions, numberOption, type FieldOptionValues } from '../field-options.ts';
 
 interface SimulateOptionValues extends FieldOptionValues {
+  case?: string;
+  truth?: string;
+  observationWells?: string;
   sensors: string;
-  layout: string;
+  layout?: string;
   noise: string;
   bc: string;
   tests?: string;
@@ -25,8 +33,11 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('write a synthetic case: case.json, truth_logk.npy, truth_h.npy and obs.csv (x,y,head,sigma,test)');
   addFieldOptions(command)
+    .option('--case <dir>', 'a site (or any case) to twin: its case.json (domain, conditions, tests) without obs.csv; --grid, --bc and --tests come from it')
+    .option('--truth <Y.npy>', 'the true ln K [ny, nx] instead of a generated field (e.g. a prior sample)')
+    .option('--observation-wells <xy.csv>', 'sensor positions: CSV with columns x,y (site coordinates), instead of a layout')
     .option('--sensors <n>', 'number of sensors (layout grid: a perfect square n^2, at k/(n+1))', '49')
-    .option('--layout <kind>', `sensor layout: ${SENSOR_LAYOUTS.join(' | ')}`, 'grid')
+    .option('--layout <kind>', `sensor layout: ${SENSOR_LAYOUTS.join(' | ')} (default grid; random within the active area for a site)`)
     .option('--noise <r>', 'noise sigma relative to the head range of each test (0: noise-free)', '0.01')
     .option('--bc <setup>', 'boundary setup: flow (h = 1 left, 0 right) | source (f = 1, h = 0 around)', 'flow')
     .option('--tests <wells.csv>', 'pumping tests: CSV x,y,rate,test (default: one test without wells)')
@@ -37,39 +48,72 @@ export function registerSimulate(program: Command): void {
     .action((o: SimulateOptionValues) => simulate(o));
 }
 
-function simulate(o: SimulateOptionValues): void {
-  const { field, grid } = fieldFromOptions(o);
-  if (!SENSOR_LAYOUTS.includes(o.layout as SensorLayout)) {
-    throw new Error(`--layout must be one of ${SENSOR_LAYOUTS.join(', ')}, got ${JSON.stringify(o.layout)}`);
+/** What the case is made on: a case's own grid, conditions and tests (--case), or the options'. */
+function setting(o: SimulateOptionValues): Pick<SimulateOptions, 'grid' | 'bc' | 'tests' | 'testNames' | 'units' | 'prior'> {
+  if (o.case !== undefined) {
+    if (o.tests !== undefined) throw new Error('--case brings its own pumping tests: leave out --tests');
+    const c = readCaseDescription(o.case);
+    return { grid: c.grid, bc: c.bc, tests: c.tests, testNames: c.testNames, units: c.units, prior: o.prior ?? c.prior };
   }
-  if (!BCS.includes(o.bc as BoundarySetup)) throw new Error(`--bc must be one of ${BCS.join(', ')}, got ${JSON.stringify(o.bc)}`);
+  const grid = fieldFromOptions(o).grid;
+  const bc = o.bc;
+  if (!BCS.includes(bc as BoundarySetup)) throw new Error(`--bc must be one of ${BCS.join(', ')}, got ${JSON.stringify(bc)}`);
   let tests = SIMULATE_DEFAULTS.tests;
-  if (o.tests !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(o.tests, 'utf8');
-    } catch (err) {
-      throw new Error(`${o.tests}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
-    tests = parseWellsCsv(text, o.tests, grid);
+  if (o.tests !== undefined) tests = parseWellsCsv(readText(o.tests), o.tests, grid);
+  return { grid, bc: bc as BoundarySetup, tests, prior: o.prior };
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+}
+
+/** Sensor positions from a CSV with columns x,y; each must be observable on the case's grid. */
+function readObservationWells(path: string, base: Pick<SimulateOptions, 'grid' | 'bc'>): Point[] {
+  return parseCsvColumns(readText(path), path, ['x', 'y'] as const).map(({ line, values }) => {
+    checkSensor(values, `${path} line ${line}`, base.grid, observationGeometry(base));
+    return values;
+  });
+}
+
+function simulate(o: SimulateOptionValues): void {
+  const base = setting(o);
+  const { grid } = base;
+  let truth: Pick<SimulateOptions, 'field' | 'truthLogK'>;
+  if (o.truth !== undefined) {
+    const f = readField(o.truth, 'ln K');
+    if (f.nx !== grid.nx || f.ny !== grid.ny) throw new Error(`${o.truth}: shape must be [${grid.ny}, ${grid.nx}] (the case grid), got [${f.ny}, ${f.nx}]`);
+    validateLogK(grid, f.data, `${o.truth}: ln K`);
+    truth = { truthLogK: f.data };
+  } else {
+    truth = { field: fieldFromOptions(o).field };
+  }
+  const layout = o.layout ?? (isSite(base) ? 'random' : 'grid');
+  if (!SENSOR_LAYOUTS.includes(layout as SensorLayout)) {
+    throw new Error(`--layout must be one of ${SENSOR_LAYOUTS.join(', ')}, got ${JSON.stringify(layout)}`);
+  }
+  const sensors: SimulateOptions['sensors'] =
+    o.observationWells !== undefined
+      ? readObservationWells(o.observationWells, base)
+      : { layout: layout as SensorLayout, count: numberOption('sensors', o.sensors, { integer: true, min: 1 }) };
   if (!o.force && existsSync(join(o.out, CASE_FILES.json))) {
     throw new Error(`${join(o.out, CASE_FILES.json)} exists; pass --force to overwrite it`);
   }
   const c = simulateCase({
-    field,
-    grid,
-    sensors: { layout: o.layout as SensorLayout, count: numberOption('sensors', o.sensors, { integer: true, min: 1 }) },
+    ...base,
+    ...truth,
+    sensors,
     noise: numberOption('noise', o.noise, { min: 0 }),
-    bc: o.bc as BoundarySetup,
-    tests,
     seed: numberOption('seed', o.seed, { integer: true }),
-    prior: o.prior,
   });
   const written = writeCase(o.out, c);
-  const sensors = c.observations.length / c.tests.length;
+  const count = c.observations.length / c.tests.length;
+  const what = c.field ? c.field.kind : `truth ${o.truth}`;
   process.stdout.write(
-    `wrote ${o.out}: ${field.kind} ${grid.nx}x${grid.ny}, ${sensors} sensors x ${c.tests.length} test(s), ` +
+    `wrote ${o.out}: ${what} ${grid.nx}x${grid.ny}, ${count} sensors x ${c.tests.length} test(s), ` +
       `noise ${c.noise}, seed ${c.seed} (${written.map((p) => p.slice(o.out.length).replace(/^[\\/]/, '')).join(', ')})\n`,
   );
 }
