@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ldinvIn } from '../../run/ldinv-process.fixture.ts';
-import { encodeNpy, readNpy } from '@ldinv/fields';
+import { caseProblem, encodeNpy, readCase, readNpy } from '@ldinv/fields';
 import { fourierField, solveHeads } from '@ldinv/solver';
 
 const cwd = mkdtempSync(join(tmpdir(), 'ldinv-solve-'));
@@ -48,6 +48,28 @@ describe('ldinv solve', () => {
     expect(h.data.every(Number.isFinite)).toBe(true);
   });
 
+  it('solves a site case (--case) with NaN in inactive cells and prints a balanced water budget (--budget)', async () => {
+    const site = fileURLToPath(new URL('../../../../../cases/site/', import.meta.url));
+    const run = await ldinv('solve', '--case', site, '--logk', `${site}truth_logk.npy`, '--out', 'site/h.npy', '--budget');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const c = readCase(site);
+    const h = readNpy(join(cwd, 'site/h.npy'));
+    expect(h.shape).toEqual([4, 64, 64]);
+    const ref = solveHeads(caseProblem(c), c.truthLogK!);
+    ref.forEach((r, t) => r.forEach((v, k) => (Number.isNaN(v) ? expect(h.data[t * 4096 + k]).toBeNaN() : expect(h.data[t * 4096 + k]).toBe(v))));
+    expect(ref[0].some(Number.isNaN)).toBe(true);
+    const budgets = run.stdout.split('water budget, test ').slice(1);
+    expect(budgets.map((b) => b.split(' ')[0])).toEqual(['0', '1', '2', '3']);
+    expect(budgets[1]).toContain('(PW1) (volume per time, m^3/d)');
+    for (const b of budgets) {
+      const discrepancy = Number(/percent discrepancy (\S+) %/.exec(b)![1]);
+      expect(Math.abs(discrepancy)).toBeLessThan(1e-8);
+      expect(b).toMatch(/fixed-head cells +0\.000000e\+0 +[1-9]/);
+    }
+    expect(budgets[1]).toMatch(/wells +0\.000000e\+0 +6\.000000e\+2/);
+  });
+
   it('documents the output shapes in --help', async () => {
     const run = await ldinv('solve', '--help');
     expect(run.stdout).toContain('shape [ny, nx] for one test, [tests, ny, nx] for several');
@@ -75,7 +97,7 @@ describe('ldinv solve', () => {
     [['--k', bad('inf.npy', withValue(Infinity))], 'ldinv: inf.npy: K must be finite and > 0, got Infinity at [1, 2]'],
     [['--logk', bad('ynan.npy', encodeNpy(new Float64Array(108).fill(NaN), [9, 12]))], 'ldinv: ynan.npy: ln K[0, 0] must be finite with |ln K| < 700, got NaN'],
     [['--k', bad('flat.npy', encodeNpy(new Float64Array(108).fill(1), [108]))], 'ldinv: flat.npy: K must have shape [ny, nx], got [108]'],
-    [['--k', bad('int.npy', Buffer.concat([npyHeader('<i4', '(3, 3)'), Buffer.alloc(36)]))], "ldinv: int.npy: unsupported dtype '<i4', expected '<f4' or '<f8'"],
+    [['--k', bad('big.npy', Buffer.concat([npyHeader('>f8', '(3, 3)'), Buffer.alloc(72)]))], "ldinv: big.npy: unsupported dtype '>f8', expected '<f4' or '<f8'"],
     [['--k', bad('hdr.npy', Buffer.concat([npyHeader('<f8', '(3, 3'), Buffer.alloc(72)]))], 'ldinv: hdr.npy: malformed header'],
     [['--k', bad('junk.npy', 'not an npy file')], 'ldinv: junk.npy: not a .npy file (bad magic string)'],
     [['--k', 'missing.npy'], 'ldinv: missing.npy: cannot read (ENOENT)'],
