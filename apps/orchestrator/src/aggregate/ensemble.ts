@@ -26,6 +26,8 @@ export interface AggregateCase {
   predict?: (logK: Float64Array) => { heads: Float64Array[]; predicted: Float64Array };
   /** No test has a source, so the heads do not fix the mean of ln K (solver's logKLevelFree). */
   logKLevelFree?: boolean;
+  /** Active cells of a site (nonzero = active): metrics and scores count only these. */
+  active?: ArrayLike<number>;
 }
 
 export interface AggregateOptions {
@@ -110,6 +112,13 @@ function chi2Of(c: AggregateCase, predicted: Float64Array): number {
   return chiSquaredPerDatum(p, d, s);
 }
 
+/** The values of the active cells (all cells without a mask), for metrics that must not see the rest. */
+function activeCells(c: AggregateCase): (field: Float64Array) => Float64Array {
+  if (!c.active) return (field) => field;
+  const keep = Int32Array.from({ length: c.active.length }, (_, k) => k).filter((k) => c.active![k] !== 0);
+  return (field) => Float64Array.from(keep, (k) => field[k]);
+}
+
 function twoPhases(truth: Float64Array): { low: number; high: number } | null {
   const values = new Set<number>();
   for (const v of truth) {
@@ -123,14 +132,16 @@ function twoPhases(truth: Float64Array): { low: number; high: number } | null {
 
 function fieldMetrics(c: AggregateCase, logK: Float64Array, heads: Float64Array[], predicted: Float64Array): FieldMetrics | null {
   if (!c.truthLogK || !c.truthHeads) return null;
-  const phases = twoPhases(c.truthLogK);
+  const pick = activeCells(c);
+  const [estimate, truth] = [pick(logK), pick(c.truthLogK)];
+  const phases = twoPhases(truth);
   const { nx, ny } = c.grid;
   return {
-    relL2LogK: relativeL2(logK, c.truthLogK),
-    relL2K: relativeL2OfK(logK, c.truthLogK),
-    relL2Heads: relativeL2OfHeads(heads, c.truthHeads),
-    ssimLogK: nx >= 11 && ny >= 11 ? ssim(logK, c.truthLogK, c.grid) : null,
-    misclassified: phases ? misclassifiedFraction(logK, c.truthLogK, phases) : null,
+    relL2LogK: relativeL2(estimate, truth),
+    relL2K: relativeL2OfK(estimate, truth),
+    relL2Heads: relativeL2OfHeads(heads.map(pick), c.truthHeads.map(pick)),
+    ssimLogK: nx >= 11 && ny >= 11 ? ssim(logK, c.truthLogK, c.grid, { active: c.active }) : null,
+    misclassified: phases ? misclassifiedFraction(estimate, truth, phases) : null,
     chi2: chi2Of(c, predicted),
   };
 }
@@ -189,20 +200,27 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
   if (included.length === 0) return result;
   result.logK = cellStats(included.map((m) => m.logK));
   result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(included.map((m) => m.heads[t])));
+  const pick = activeCells(c);
   if (c.logKLevelFree && included.length >= 2) {
     // Each member's level as a one-cell field: its standard deviation over members is the spread.
-    result.logKLevelSpread = cellStats(included.map((m) => [m.logK.reduce((a, v) => a + v, 0) / cells])).std[0];
+    const level = (logK: Float64Array) => {
+      const a = pick(logK);
+      return a.reduce((s, v) => s + v, 0) / a.length;
+    };
+    result.logKLevelSpread = cellStats(included.map((m) => [level(m.logK)])).std[0];
   }
   if (c.truthLogK && c.truthHeads && c.predict) {
     const meanField = c.predict(result.logK.mean);
     const enough = included.length >= 2;
-    const memberHeads = enough ? included.map((m) => concat(m.heads)) : [];
-    const truthHeads = concat(c.truthHeads);
+    const memberHeads = enough ? included.map((m) => concat(m.heads.map(pick))) : [];
+    const truthHeads = concat(c.truthHeads.map(pick));
+    const memberLogK = enough ? included.map((m) => pick(m.logK)) : [];
+    const truthLogK = pick(c.truthLogK);
     result.metrics = {
       mean: fieldMetrics(c, result.logK.mean, meanField.heads, meanField.predicted)!,
-      coverage90LogK: enough ? coverageOf(included.map((m) => m.logK), c.truthLogK) : null,
+      coverage90LogK: enough ? coverageOf(memberLogK, truthLogK) : null,
       coverage90Heads: enough ? coverageOf(memberHeads, truthHeads) : null,
-      spreadSkillLogK: enough ? spreadSkill(included.map((m) => m.logK), c.truthLogK) : null,
+      spreadSkillLogK: enough ? spreadSkill(memberLogK, truthLogK) : null,
       spreadSkillHeads: enough ? spreadSkill(memberHeads, truthHeads) : null,
     };
   }

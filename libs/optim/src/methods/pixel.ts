@@ -16,12 +16,13 @@ import { pixelDescent, type CellRegulariser } from './pixel-descent.ts';
 export function runPixel(problem: InversionProblem, options: InvertOptions, onProgress?: ProgressCallback): MemberResult[] {
   const { grid } = problem.darcy;
   const cells = grid.nx * grid.ny;
+  const region = problem.cells;
   const caseMisfit = new DataMisfit(problem.observations, cells);
   const lambda = options.smoothness;
   const smoothness: CellRegulariser | null =
     lambda > 0
       ? (logK, grad) => {
-          const value = smoothnessPenalty(logK, grid, grad);
+          const value = smoothnessPenalty(logK, region, grad);
           for (let c = 0; c < cells; c++) grad[c] *= lambda;
           return lambda * value;
         }

@@ -11,12 +11,12 @@ import { Adam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions } from '../invert-options.ts';
 import type { MemberRun } from '../member-run.ts';
 import type { DataMisfit } from '../objectives/data-misfit.ts';
-import { smoothnessPenalty } from '../objectives/smoothness.ts';
+import { smoothnessPenalty, type SmoothnessGrid } from '../objectives/smoothness.ts';
 import type { InversionProblem } from '../problem.ts';
 import { pixelDescent, type CellRegulariser, type PixelDescentResult } from './pixel-descent.ts';
 
 /** μ ½|Y − Y_L|²/cells + λ_s ½∫|∇(Y − Y_L)|² dA and its gradient. */
-export function refineRegulariser(anchor: Float64Array, grid: { nx: number; ny: number }, mu: number, smoothness: number): CellRegulariser {
+export function refineRegulariser(anchor: Float64Array, grid: SmoothnessGrid, mu: number, smoothness: number): CellRegulariser {
   const cells = anchor.length;
   const diff = new Float64Array(cells);
   const gradS = new Float64Array(cells);
@@ -43,7 +43,6 @@ export interface RefineResult extends PixelDescentResult {
 export function refineMember(
   problem: InversionProblem, misfit: DataMisfit, latentLogK: Float64Array, run: MemberRun, options: InvertOptions,
 ): RefineResult {
-  const { grid } = problem.darcy;
   const refineFrom = run.startStage(options.refineIterations);
   const logK = latentLogK.slice();
   const adam = new Adam(logK.length, {
@@ -51,6 +50,6 @@ export function refineMember(
     learningRate: options.refineLearningRate,
     horizon: options.refineIterations,
   });
-  const regulariser = refineRegulariser(latentLogK, grid, options.refineAnchor, options.smoothness);
+  const regulariser = refineRegulariser(latentLogK, problem.cells, options.refineAnchor, options.smoothness);
   return { ...pixelDescent(problem.darcy, misfit, logK, adam, run, regulariser), logK, refineFrom };
 }

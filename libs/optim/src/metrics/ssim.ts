@@ -5,15 +5,18 @@
 // of how wild the estimate is. Boundary: 'valid' — the local statistics are computed only where the
 // whole window lies inside the grid (as the reference ssim_index.m, filter2(..., 'valid')), so no
 // padding invents values; the score is the mean of the SSIM map over those (ny−10)(nx−10) positions.
-// Grids smaller than the window are rejected.
+// Grids smaller than the window are rejected. On a site, windows that hold an inactive cell are left
+// out of the mean, as the padding is.
 
 export interface SsimOptions {
   /** Window side in cells (odd). Default 11. */
   windowSize?: number;
   /** Gaussian window standard deviation in cells. Default 1.5. */
   sigma?: number;
-  /** Dynamic range L; default max(truth) − min(truth). */
+  /** Dynamic range L; default max(truth) − min(truth) over the active cells. */
   dynamicRange?: number;
+  /** Active cells of a site (nonzero = active): windows that hold an inactive cell are left out. */
+  active?: ArrayLike<number>;
 }
 
 function gaussianWindow(size: number, sigma: number): Float64Array {
@@ -73,6 +76,7 @@ export function ssim(
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < truth.length; i++) {
+      if (options.active && options.active[i] === 0) continue;
       lo = Math.min(lo, truth[i]);
       hi = Math.max(hi, truth[i]);
     }
@@ -87,12 +91,18 @@ export function ssim(
   const mxx = filterValid(estimate, estimate, nx, ny, w);
   const myy = filterValid(truth, truth, nx, ny, w);
   const mxy = filterValid(estimate, truth, nx, ny, w);
+  // Weight of inactive cells in each window (> 0 when the window holds one: the weights are all > 0).
+  const blocked = options.active ? filterValid(Float64Array.from(options.active, (a) => (a === 0 ? 1 : 0)), null, nx, ny, w) : null;
   let sum = 0;
+  let count = 0;
   for (let p = 0; p < mx.length; p++) {
+    if (blocked && blocked[p] > 0) continue;
+    count++;
     const vx = mxx[p] - mx[p] * mx[p];
     const vy = myy[p] - my[p] * my[p];
     const cxy = mxy[p] - mx[p] * my[p];
     sum += ((2 * mx[p] * my[p] + c1) * (2 * cxy + c2)) / ((mx[p] ** 2 + my[p] ** 2 + c1) * (vx + vy + c2));
   }
-  return sum / mx.length;
+  if (count === 0) throw new Error(`ssim: no ${size}x${size} window lies wholly in the active cells`);
+  return sum / count;
 }
