@@ -3,12 +3,12 @@
 // shards of a job array: whatever members they have written so far, listing the ones still missing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseProblem, readCase, writeNpy, type Case } from '@ldinv/fields';
+import { caseProblem, isSite, readCase, writeNpy, type Case } from '@ldinv/fields';
 import { buildInversionProblem, inObservationOrder } from '@ldinv/optim';
-import { logKLevelFree, solveHeads } from '@ldinv/solver';
+import { DarcySystem, logKLevelFree, solveHeads } from '@ldinv/solver';
 import { writeFileAtomic } from '@ldinv/tensor';
 import { renderReport } from '../report/report-html.ts';
-import { runFigures } from '../report/run-figures.ts';
+import { runFigures, type FigureCase } from '../report/run-figures.ts';
 import { readJournal } from '../run-store/journal.ts';
 import type { RunManifest, RunSession } from '../run-store/run-manifest.ts';
 import { RunStore } from '../run-store/run-store.ts';
@@ -60,7 +60,20 @@ export function aggregateCaseOf(c: Case, caseDir: string): AggregateCase {
   };
   return {
     grid: c.grid, tests: c.tests.length, observations: c.observations, predict, logKLevelFree: logKLevelFree(problem.darcy),
+    ...(problem.cells.active ? { active: problem.cells.active } : {}),
     ...(c.truthLogK ? { truthLogK: c.truthLogK, truthHeads: c.truthHeads ?? solveHeads(problem.darcy, c.truthLogK) } : {}),
+  };
+}
+
+/** What the figures need of a case: a site's geometry, its tests' wells and names. */
+function figureCaseOf(c: Case, aggCase: AggregateCase): FigureCase {
+  const base = { observations: c.observations, tests: c.tests.length, truthLogK: c.truthLogK };
+  if (!isSite(c)) return base;
+  return {
+    ...base,
+    geometry: { domain: c.bc.domain, units: c.units?.length, active: aggCase.active },
+    wells: c.tests.map((wells) => wells.map((w) => ({ x: w.x, y: w.y }))),
+    testNames: c.testNames,
   };
 }
 
@@ -99,12 +112,18 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
     });
     npy('logk_members.npy', stack, [result.included.length, ny, nx]);
   }
-  const figures = runFigures(result, records, { observations: c.observations, tests: c.tests.length, truthLogK: c.truthLogK }, maxMisfit);
+  const figures = runFigures(result, records, figureCaseOf(c, aggCase), maxMisfit);
   for (const f of figures) {
     const path = join(store.paths.figures, f.file);
     writeFileSync(path, f.png);
     files.push(path);
   }
+  // The budget of the mean field: what a modeller checks first (where the water comes from and goes).
+  const meanSystem = result.logK ? new DarcySystem(caseProblem(c), result.logK.mean) : null;
+  const budgets = meanSystem
+    ? meanSystem.budget(meanSystem.heads()).map((budget, t) => ({ test: c.testNames ? `${t} (${c.testNames[t]})` : String(t), budget }))
+    : [];
+  const rateUnit = c.units ? `${c.units.length}^3/${c.units.time}` : undefined;
   const summary = {
     run: manifest.id, case: manifest.caseName, status: run.status, method: config.method, mode: config.mode,
     backend: run.backend, maxMisfit,
@@ -114,13 +133,15 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
       missing: config.members - result.rows.length,
     },
     included: result.included, excluded: result.excluded, failed: result.failed, missing,
-    ensemble: result.metrics, logKLevelSpread: result.logKLevelSpread, memberTable: result.rows,
+    ensemble: result.metrics, logKLevelSpread: result.logKLevelSpread,
+    waterBudget: budgets.length > 0 ? { rateUnit: rateUnit ?? null, tests: budgets } : null,
+    memberTable: result.rows,
     ensembleFiles: files.filter((f) => f.endsWith('.npy')).map((f) => f.slice(store.paths.dir.length + 1)),
     figures: figures.map((f) => `figures/${f.file}`),
     sessions: run.sessions,
   };
   writeFileAtomic(store.paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileAtomic(store.paths.report, renderReport({ manifest: run, result, figures, maxMisfit, missing }));
+  writeFileAtomic(store.paths.report, renderReport({ manifest: run, result, figures, maxMisfit, missing, budgets, rateUnit }));
   store.journal({ type: 'aggregated', included: result.included.length, excluded: result.excluded.length, failed: result.failed.length, missing: missing.length });
   return { reportPath: store.paths.report, summaryPath: store.paths.summary, result, files, missing };
 }

@@ -1,5 +1,6 @@
 // report.html: one self-contained file (images inline as data URIs, no scripts, no external links)
 // with the figures, the member table, the metrics and the configuration.
+import { BUDGET_TERMS, type WaterBudget } from '@ldinv/solver';
 import type { AggregateResult, FieldMetrics, MemberRow } from '../aggregate/ensemble.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';
 import type { Figure } from './run-figures.ts';
@@ -51,9 +52,28 @@ export interface ReportInput {
   maxMisfit: number;
   /** Members without a record (a sharded run aggregated before every shard finished). */
   missing?: number[];
+  /** Water budget of the ensemble-mean field, one per test, and the unit of its rates. */
+  budgets?: { test: string; budget: WaterBudget }[];
+  rateUnit?: string;
 }
 
-export function renderReport({ manifest, result, figures, maxMisfit, missing = [] }: ReportInput): string {
+const BUDGET_LABELS: Record<(typeof BUDGET_TERMS)[number], string> = {
+  recharge: 'recharge', wells: 'wells', sideHeads: 'side heads', sideFluxes: 'side fluxes', fixedHeads: 'fixed-head cells',
+};
+
+/** One row per test: IN / OUT of every term, the totals and MODFLOW's percent discrepancy. */
+function budgetTable(budgets: { test: string; budget: WaterBudget }[], unit: string | undefined): string {
+  const terms = BUDGET_TERMS.filter((t) => budgets.some(({ budget: b }) => b.in[t] !== 0 || b.out[t] !== 0));
+  const head = ['test', ...terms.map((t) => `${BUDGET_LABELS[t]} in / out`), 'total in / out', 'discrepancy %'];
+  const body = budgets.map(({ test, budget: b }) => {
+    const cells = [test, ...terms.map((t) => `${fmt(b.in[t])} / ${fmt(b.out[t])}`), `${fmt(b.totalIn)} / ${fmt(b.totalOut)}`, b.percentDiscrepancy.toExponential(1)];
+    return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  });
+  const caption = `Water budget of the ensemble-mean field (volume per time${unit ? `, ${unit}` : ''})`;
+  return `<table id="budget"><caption>${escapeHtml(caption)}</caption><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+export function renderReport({ manifest, result, figures, maxMisfit, missing = [], budgets, rateUnit }: ReportInput): string {
   const c = manifest.config;
   const done = result.rows.filter((r) => r.status !== 'failed').length;
   const lists: string[] = [];
@@ -97,6 +117,7 @@ ${c.members} members × ${c.iters} iterations, run seed ${c.seed}, backend <b>${
 ${lists.join('\n')}
 <h2>Metrics</h2>
 ${metricsTable(result)}
+${budgets && budgets.length > 0 ? `<h2>Water budget</h2>\n${budgetTable(budgets, rateUnit)}` : ''}
 <h2>Figures</h2>
 ${figureHtml}
 <h2>Members</h2>

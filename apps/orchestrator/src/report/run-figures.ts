@@ -1,7 +1,8 @@
 // The figures of a run: truth, mean, std and error of ln K, a mosaic of members, head maps per test,
-// and the convergence curves of all members. Sensors are overlaid and every map has a colour bar.
+// and the convergence curves of all members. Sensors are overlaid and every map has a colour bar; a
+// site's maps are in its coordinates with inactive cells blank and each test's pumping wells marked.
 import type { AggregateResult } from '../aggregate/ensemble.ts';
-import { fieldRange, renderFieldMap, type FieldRange, type Point } from '../figures/field-map.ts';
+import { fieldRange, renderFieldMap, type FieldRange, type MapGeometry, type Point } from '../figures/field-map.ts';
 import { renderLinePlot } from '../figures/line-plot.ts';
 import { renderMosaic } from '../figures/mosaic.ts';
 import type { Rgb } from '../figures/raster.ts';
@@ -18,6 +19,11 @@ export interface FigureCase {
   observations: readonly { x: number; y: number; test: number }[];
   tests: number;
   truthLogK?: Float64Array;
+  /** A site's rectangle, length unit and active cells. */
+  geometry?: MapGeometry;
+  /** wells[t]: pumping wells of test t. */
+  wells?: readonly Point[][];
+  testNames?: readonly string[];
 }
 
 const MAX_MOSAIC = 64;
@@ -33,33 +39,39 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
   const add = (file: string, caption: string, png: Buffer) => out.push({ file, caption, png });
   const sensors: Point[] = c.observations.map((o) => ({ x: o.x, y: o.y }));
   const sensorsOf = (t: number) => c.observations.filter((o) => o.test === t).map((o) => ({ x: o.x, y: o.y }));
+  const { geometry } = c;
+  const active = geometry?.active;
+  const testName = (t: number) => (c.testNames ? `test ${t} (${c.testNames[t]})` : `test ${t}`);
+  const wellsOf = (t: number) => (c.wells?.[t]?.length ? { wells: [...c.wells[t]] } : {});
   const done = records.filter((r): r is DoneMember => r.status === 'done').sort((a, b) => a.index - b.index);
   const included = new Set(result.included);
   // One ln K range for truth, mean and members, so equal colours mean equal values across maps.
-  const ranges = [...done.filter((m) => included.has(m.index)).map((m) => fieldRange(m.logK))];
-  if (c.truthLogK) ranges.push(fieldRange(c.truthLogK));
+  const ranges = [...done.filter((m) => included.has(m.index)).map((m) => fieldRange(m.logK, false, active))];
+  if (c.truthLogK) ranges.push(fieldRange(c.truthLogK, false, active));
   const logKRange = ranges.length > 0 ? union(ranges) : undefined;
 
   if (c.truthLogK) {
     add('logk_truth.png', 'True ln K with the sensor positions.',
-      renderFieldMap(c.truthLogK, nx, ny, { title: 'true ln K', range: logKRange, sensors }).toPng());
+      renderFieldMap(c.truthLogK, nx, ny, { title: 'true ln K', range: logKRange, sensors, geometry }).toPng());
   }
   if (result.logK) {
     const n = result.included.length;
     add('logk_mean.png', `Ensemble mean of ln K over the ${n} included members.`,
-      renderFieldMap(result.logK.mean, nx, ny, { title: `mean ln K (n=${n})`, range: logKRange, sensors }).toPng());
+      renderFieldMap(result.logK.mean, nx, ny, { title: `mean ln K (n=${n})`, range: logKRange, sensors, geometry }).toPng());
     add('logk_std.png', 'Ensemble standard deviation of ln K (sample, n-1).',
-      renderFieldMap(result.logK.std, nx, ny, { title: 'std ln K', colormap: 'magma', sensors }).toPng());
+      renderFieldMap(result.logK.std, nx, ny, { title: 'std ln K', colormap: 'magma', sensors, geometry }).toPng());
     if (c.truthLogK) {
       const err = result.logK.mean.map((v, i) => v - c.truthLogK![i]);
       add('logk_error.png', 'Error of the ensemble mean: mean ln K minus true ln K.',
-        renderFieldMap(err, nx, ny, { title: 'mean - truth ln K', colormap: 'rdbu', sensors }).toPng());
+        renderFieldMap(err, nx, ny, { title: 'mean - truth ln K', colormap: 'rdbu', sensors, geometry }).toPng());
     }
     for (let t = 0; t < c.tests; t++) {
-      add(`head_t${t}_mean.png`, `Ensemble mean head of test ${t} with its sensors.`,
-        renderFieldMap(result.heads![t].mean, nx, ny, { title: `mean h, test ${t}`, sensors: sensorsOf(t) }).toPng());
-      add(`head_t${t}_std.png`, `Ensemble standard deviation of the head of test ${t}.`,
-        renderFieldMap(result.heads![t].std, nx, ny, { title: `std h, test ${t}`, colormap: 'magma', sensors: sensorsOf(t) }).toPng());
+      const marks = { sensors: sensorsOf(t), geometry, ...wellsOf(t) };
+      const wellsNote = c.wells?.[t]?.length ? ' and pumping wells (red)' : '';
+      add(`head_t${t}_mean.png`, `Ensemble mean head of ${testName(t)} with its sensors${wellsNote}.`,
+        renderFieldMap(result.heads![t].mean, nx, ny, { title: `mean h, ${testName(t)}`, ...marks }).toPng());
+      add(`head_t${t}_std.png`, `Ensemble standard deviation of the head of ${testName(t)}.`,
+        renderFieldMap(result.heads![t].std, nx, ny, { title: `std h, ${testName(t)}`, colormap: 'magma', ...marks }).toPng());
     }
   }
   if (done.length > 0) {
@@ -68,7 +80,7 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
     add('logk_members.png', `ln K of each finished member${more}; "out" marks members above --max-misfit.`,
       renderMosaic(
         shown.map((m) => ({ values: m.logK, label: `#${m.index}${included.has(m.index) ? '' : ' out'}` })),
-        nx, ny, { title: 'members ln K', range: logKRange, sensors },
+        nx, ny, { title: 'members ln K', range: logKRange, sensors, geometry },
       ).toPng());
     add('convergence.png', `chi2/M against iteration for every finished member; dashed grey: left out (chi2/M > ${maxMisfit}).`,
       renderLinePlot(
