@@ -60,17 +60,21 @@ export function writeSiteDescription(dir: string): void {
   writeFileSync(join(dir, 'case.json'), `${JSON.stringify(json, null, 2)}\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { seed: { type: 'string', default: '11' }, out: { type: 'string', default: join(ROOT, 'cases/site') } } });
-  const seed = values.seed!;
+/** The site with the truth drawn from bimaterial-64 with `seed`, written to `out` by ldinv sample and simulate. */
+export function makeSite(seed: number, out: string, stdio: 'inherit' | 'ignore' = 'inherit'): void {
   const work = mkdtempSync(join(tmpdir(), 'ldinv-site-'));
   try {
     writeSiteDescription(join(work, 'site'));
-    const run = (...args: string[]) => execFileSync(process.execPath, [LDINV, ...args], { stdio: 'inherit' });
-    run('sample', '--prior', 'bimaterial-64', '--count', '1', '--seed', seed, '--out', join(work, 'truth'));
+    const run = (...args: string[]) => execFileSync(process.execPath, [LDINV, ...args], { stdio });
+    run('sample', '--prior', 'bimaterial-64', '--count', '1', '--seed', String(seed), '--out', join(work, 'truth'));
     run('simulate', '--case', join(work, 'site'), '--truth', join(work, 'truth', 'sample-0.npy'), '--sensors', '40', '--noise', '0.002',
-      '--seed', seed, '--out', values.out!, '--force');
+      '--seed', String(seed), '--out', out, '--force');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: { seed: { type: 'string', default: '11' }, out: { type: 'string', default: join(ROOT, 'cases/site') } } });
+  makeSite(Number(values.seed), values.out!);
 }

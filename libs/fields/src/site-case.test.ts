@@ -97,7 +97,7 @@ describe('site cases (ldinv-case/2)', () => {
     a.forEach((h, t) => expect(Array.from(b[t])).toEqual(Array.from(h)));
   });
 
-  it('solves a v1 case exactly as the v2 case DESIGN.md says it is (to round-off)', () => {
+  it('solves a v1 case exactly as the v2 case docs/DESIGN.md says it is (to round-off)', () => {
     const shipped = fileURLToPath(new URL('../../../cases/bimat64', import.meta.url));
     const v1 = readCase(shipped);
     const dir = join(root, `v1-as-v2-${dirs++}`);

@@ -1,4 +1,4 @@
-// Options of invert(): one interface, one defaults constant (STYLE.md 7). Every default carries its unit.
+// Options of invert(): one interface, one defaults constant. Every default carries its unit.
 import type { AdamOptions, LearningRateSchedule } from './adam.ts';
 
 export const INVERSION_METHODS = ['ldim', 'pixel', 'vae', 'pinn'] as const;

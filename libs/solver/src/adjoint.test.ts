@@ -4,6 +4,7 @@ import { lossAndGradient } from './darcy.ts';
 import { darcySolveOp } from './darcy-op.ts';
 import { fourierField } from './fourier-field.ts';
 import { ObservationOperator } from './observation.ts';
+import { sensorLoss } from './sensor-loss.fixture.ts';
 import type { BoundarySetup, DarcyProblem, Grid } from './problem.ts';
 import { taylorTest } from './taylor.ts';
 
@@ -40,16 +41,7 @@ describe('adjoint gradient', () => {
       const problem = problemFor(bc);
       const obs = new ObservationOperator(grid, sensors);
       const data = [obs.apply(new Float64Array(320).fill(0.2)), obs.apply(new Float64Array(320).fill(-0.1))];
-      // J = 1/2 sum_t |O h_t - d_t|^2; dJ/dh_t = O^T (O h_t - d_t).
-      const loss = (heads: Float64Array[]) => {
-        let value = 0;
-        const dHeads = heads.map((h, t) => {
-          const r = obs.apply(h).map((v, i) => v - data[t][i]);
-          value += 0.5 * r.reduce((a, v) => a + v * v, 0);
-          return obs.applyTranspose(r);
-        });
-        return { value, dHeads };
-      };
+      const loss = sensorLoss(obs, data);
       const m = contrastField(11);
       expect(Math.exp(Math.max(...m) - Math.min(...m))).toBeCloseTo(1e6, -3);
       const dm = fourierField(grid, { seed: 12, sigma: 1, maxWavenumber: 10 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DarcySystem, lossAndGradient, solveHeads } from './darcy.ts';
 import { fourierField } from './fourier-field.ts';
 import { ObservationOperator } from './observation.ts';
+import { sensorLoss } from './sensor-loss.fixture.ts';
 import { presetSite, type DarcyProblem, type Grid, type Site, type Well } from './problem.ts';
 import { taylorTest } from './taylor.ts';
 
@@ -43,7 +44,7 @@ function fullSite(grid: Grid): { site: Site; tests: Well[][] } {
   };
 }
 
-/** Reference: the DESIGN.md equations assembled cell by cell over the unknowns only (fixed-head and
+/** Reference: the docs/DESIGN.md equations assembled cell by cell over the unknowns only (fixed-head and
  *  side-head terms moved to the right-hand side), solved by dense Gaussian elimination. */
 function denseReference(problem: DarcyProblem, logK: Float64Array, t: number): Float64Array {
   const site = problem.bc as Site;
@@ -127,7 +128,7 @@ describe('site problems (ldinv-case/2 discretisation)', () => {
     }
   });
 
-  it('agrees with a dense solve of the DESIGN.md equations on a site that uses every feature', () => {
+  it('agrees with a dense solve of the docs/DESIGN.md equations on a site that uses every feature', () => {
     const grid: Grid = { nx: 16, ny: 10 };
     const { site, tests } = fullSite(grid);
     const logK = fourierField(grid, { seed: 9, sigma: 1.5 }).map((v) => v + Math.log(5));
@@ -261,18 +262,8 @@ describe('site problems (ldinv-case/2 discretisation)', () => {
     const obs = new ObservationOperator(grid, sensors, 'sensors', { domain: site.domain, active: site.active });
     const base = fourierField(grid, { seed: 6, sigma: 1.5 });
     const data = tests.map((_, t) => obs.apply(solveHeads(problem, base.map((v) => v * 0.5))[t]));
-    const J = (m: Float64Array) =>
-      lossAndGradient(problem, m, (heads) => {
-        let value = 0;
-        const dHeads = heads.map((h, t) => {
-          const r = obs.apply(h).map((v, i) => v - data[t][i]);
-          value += 0.5 * r.reduce((a, v) => a + v * v, 0);
-          return obs.applyTranspose(r);
-        });
-        return { value, dHeads };
-      });
     const J0 = (m: Float64Array) => {
-      const r = J(m);
+      const r = lossAndGradient(problem, m, sensorLoss(obs, data));
       return { value: r.value, gradient: r.gradLogK };
     };
     const dm = fourierField(grid, { seed: 11, sigma: 1 });

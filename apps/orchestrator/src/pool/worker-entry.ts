@@ -1,4 +1,4 @@
-// The worker entry (STYLE.md 5): one exported function that takes a task and returns its result.
+// The worker entry: one exported function that takes a task and returns its result.
 // Static configuration arrives once as workerData; the context (backend, case, prior) is built as the
 // worker starts and kept for all its tasks; result arrays are transferred, not copied.
 import { hostname } from 'node:os';

@@ -22,7 +22,7 @@ describe('--queue URLs', () => {
     expect(() => redisOptions('redis://h/0?tls=1')).toThrow('--queue redis://h/0?tls=1: query and fragment are not supported');
   });
 
-  it('come as --queue or --redis (DESIGN.md\'s name); two different ones are refused without their passwords', () => {
+  it('come as --queue or --redis (the name in docs/DESIGN.md); two different ones are refused without their passwords', () => {
     expect(queueUrlOption({ redis: 'redis://h/0' })).toBe('redis://h/0');
     expect(queueUrlOption({ queue: 'redis://h/1', redis: 'redis://h/1' })).toBe('redis://h/1');
     expect(queueUrlOption({})).toBeUndefined();

@@ -18,7 +18,7 @@ export function redactUrl(text: string): string {
 }
 
 /**
- * The queue URL of a command's options: `--queue`, or `--redis`, the name DESIGN.md gives it (either
+ * The queue URL of a command's options: `--queue`, or `--redis`, the name docs/DESIGN.md gives it (either
  * spelling works; both with different URLs is an error).
  */
 export function queueUrlOption(o: { queue?: string; redis?: string }): string | undefined {

@@ -1,4 +1,4 @@
-// The run directory layout of DESIGN.md "Files users touch"; the one place that knows file names.
+// The run directory layout of docs/DESIGN.md "Run directory"; the one place that knows file names.
 import { join } from 'node:path';
 
 export const RUN_JSON = 'run.json';

@@ -1,4 +1,4 @@
-// Options of `ldinv invert`: one interface, one defaults constant (STYLE.md 7).
+// Options of `ldinv invert`: one interface, one defaults constant.
 import { availableParallelism } from 'node:os';
 import { INVERT_DEFAULTS as OPTIM_DEFAULTS, LATENT_PARAMS, type LatentParam } from '@ldinv/optim';
 

@@ -1,5 +1,5 @@
 // Everything that can be wrong with an invocation is found here, before any worker starts, and
-// reported as one line naming the file or option (STYLE.md 8).
+// reported as one line naming the file or option.
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { readCase, type Case } from '@ldinv/fields';

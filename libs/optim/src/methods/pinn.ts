@@ -22,7 +22,7 @@ import { StoppingRule } from '../stopping.ts';
 import { STREAM } from '../streams.ts';
 import { initMlp, mlp, mlpJet, mlpSize, type MlpShape } from './pinn-network.ts';
 
-/** Head on each side (null = no flow) and source density f of the setups of DESIGN.md "Boundary setups". */
+/** Head on each side (null = no flow) and source density f of the unit-square presets (docs/DESIGN.md "Numerical conventions"). */
 
 /** Points (x, y pairs), Dirichlet values and no-flow normals of the PINN's loss terms on a grid. */
 export interface PinnPoints {

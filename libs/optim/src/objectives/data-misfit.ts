@@ -1,4 +1,4 @@
-// Data misfit of DESIGN.md "Inversion" as a loss of heads for the solver's reduced functional:
+// Data misfit of docs/DESIGN.md "Inversion" as a loss of heads for the solver's reduced functional:
 //   Φ(h) = ½ Σ_tests Σ_i ((P_t h_t − d)_i / σ_i)² / M,     ∂Φ/∂h_t = P_tᵀ ((P_t h_t − d) / σ²) / M,
 // P_t the bilinear observation operator of test t. χ²/M = 2Φ. Dividing by M makes the loss an
 // average, so one learning rate and one λ fit cases with 10 or 10 000 data.

@@ -1,4 +1,4 @@
-// Strong-form residual of the Darcy equation of DESIGN.md, −∇·(K∇h) = f + Σ_w q_w δ(x − x_w), for a
+// Strong-form residual of the Darcy equation of docs/DESIGN.md, −∇·(K∇h) = f + Σ_w q_w δ(x − x_w), for a
 // PINN: K = exp(Y) and h given as functions of the points, derivatives by reverse-mode automatic
 // differentiation in the points (tf.grad, nested for the second derivatives). With K = e^Y,
 //   r = ∇·(K∇h) + f + s = e^Y (Δh + ∇Y·∇h) + f + s,
