@@ -2,7 +2,7 @@
 // reported as one line naming the file or option.
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { isSite, readCase, type Case } from '@ldinv/fields';
+import { readCase, type Case } from '@ldinv/fields';
 import { INVERSION_METHODS, INVERT_DEFAULTS as OPTIM_DEFAULTS } from '@ldinv/optim';
 import { readManifest, resolvePriorDir } from '@ldinv/prior';
 import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
@@ -67,9 +67,6 @@ export function validateInvert(config: InvertConfig, c: ValidatedCase): string |
     throw new Error(`--method ${config.method} is not available yet (available: ${INVERSION_METHODS.join(', ')})`);
   }
   if (!MODES.includes(config.mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}, got '${config.mode}'`);
-  if (config.method === 'pinn' && isSite(c.data)) {
-    throw new Error(`--method pinn solves only unit-square cases (ldinv-case/1); ${c.dir} is a site: use ldim, pixel or vae`);
-  }
   if (!BACKENDS.includes(config.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got '${config.backend}'`);
   checkInteger('members', config.members, 1);
   checkInteger('iters', config.iters, 1);

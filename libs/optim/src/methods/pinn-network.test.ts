@@ -11,7 +11,7 @@ describe('pinn networks', () => {
     expect(() => mlp(shape, tf.zeros([5]) as tf.Tensor1D)).toThrow(`mlp: expected ${mlpSize(shape)} parameters, got 5`);
   });
 
-  it('forward-mode jet (value, ∇, Δ) equals nested reverse-mode tf.grad of the same network', async () => {
+  it('forward-mode jet (value, ∇, Δ, ∂²/∂x²) equals nested reverse-mode tf.grad of the same network', async () => {
     await initBackend({ backend: 'wasm' });
     // Output scale 1 and random biases: every unit and output carries curvature.
     const rng = createRng(3);
@@ -20,8 +20,8 @@ describe('pinn networks', () => {
     const [forward, reverse] = tf.tidy(() => {
       const theta = tf.tensor1d(params);
       const x = tf.tensor2d(points, [7, 2]);
-      const jets = [mlpJet(shape, theta, x), fieldJet(mlp(shape, theta), shape.outputs, x)];
-      return jets.map((j) => [j.value, j.dx, j.dy, j.lap].map((t) => t.dataSync().slice()));
+      const jets = [mlpJet(shape, theta, x, true), fieldJet(mlp(shape, theta), shape.outputs, x)];
+      return jets.map((j) => [j.value, j.dx, j.dy, j.lap, j.dxx!].map((t) => t.dataSync().slice()));
     });
     forward.forEach((got, k) => {
       const want = reverse[k];

@@ -81,11 +81,13 @@ function layersOf(s: MlpShape, params: tf.Tensor1D): { W: tf.Tensor2D; b: tf.Ten
 }
 
 /**
- * Value, ∂/∂x, ∂/∂y and Δ of every output at the points x [N, 2] (inputs must be 2: x, y). Per
- * hidden layer, with z = aW + b (derivatives: z' = a'W) and t = tanh z, t' = 1 − t²:
- *   ∂(t) = t' ∂z,   Δ(t) = t' Δz − 2 t t' |∇z|²   (chain rule twice; −2 t t' = tanh'').
+ * Value, ∂/∂x, ∂/∂y and Δ of every output at the points x [N, 2] (inputs must be 2: x, y); with
+ * `separate`, also ∂²/∂x² (for operators that weight x and y differently, a site's cells). Per hidden
+ * layer, with z = aW + b (derivatives: z' = a'W) and t = tanh z, t' = 1 − t²:
+ *   ∂(t) = t' ∂z,   Δ(t) = t' Δz − 2 t t' |∇z|²,   ∂²_x(t) = t' ∂²_x z − 2 t t' (∂_x z)²
+ * (chain rule twice; −2 t t' = tanh'').
  */
-export function mlpJet(s: MlpShape, params: tf.Tensor1D, x: tf.Tensor2D): Jet {
+export function mlpJet(s: MlpShape, params: tf.Tensor1D, x: tf.Tensor2D, separate = false): Jet {
   if (s.inputs !== 2) throw new Error(`mlpJet: needs 2 inputs (x, y), got ${s.inputs}`);
   const layers = layersOf(s, params);
   const N = x.shape[0];
@@ -94,18 +96,22 @@ export function mlpJet(s: MlpShape, params: tf.Tensor1D, x: tf.Tensor2D): Jet {
   let ax: tf.Tensor2D = tf.tile(tf.tensor2d([[2, 0]]), [N, 1]);
   let ay: tf.Tensor2D = tf.tile(tf.tensor2d([[0, 2]]), [N, 1]);
   let lap: tf.Tensor2D = tf.zeros([N, 2]);
+  let axx: tf.Tensor2D = tf.zeros([N, 2]);
   for (let l = 0; l < layers.length; l++) {
     const { W, b } = layers[l];
-    // One matmul for the four stacked rows blocks (the derivative rows get no bias).
-    const [z0, zx, zy, zl] = tf.split(tf.matMul(tf.concat([a, ax, ay, lap], 0), W), 4, 0) as tf.Tensor2D[];
+    // One matmul for the stacked row blocks (the derivative rows get no bias).
+    const blocks = tf.split(tf.matMul(tf.concat(separate ? [a, ax, ay, lap, axx] : [a, ax, ay, lap], 0), W), separate ? 5 : 4, 0) as tf.Tensor2D[];
+    const [z0, zx, zy, zl] = blocks;
     const z = tf.add(z0, b) as tf.Tensor2D;
-    if (l + 1 === layers.length) return { value: z, dx: zx, dy: zy, lap: zl };
+    if (l + 1 === layers.length) return { value: z, dx: zx, dy: zy, lap: zl, ...(separate ? { dxx: blocks[4] } : {}) };
     const t = tf.tanh(z);
     const dt = tf.sub(1, tf.square(t));
+    const curvature = tf.mul(tf.mul(2, t), dt);
     a = t;
     ax = tf.mul(dt, zx);
     ay = tf.mul(dt, zy);
-    lap = tf.sub(tf.mul(dt, zl), tf.mul(tf.mul(tf.mul(2, t), dt), tf.add(tf.square(zx), tf.square(zy))));
+    lap = tf.sub(tf.mul(dt, zl), tf.mul(curvature, tf.add(tf.square(zx), tf.square(zy))));
+    if (separate) axx = tf.sub(tf.mul(dt, blocks[4]), tf.mul(curvature, tf.square(zx)));
   }
   throw new Error('mlpJet: a network has at least one layer');
 }

@@ -1,4 +1,4 @@
-import { taylorTest } from '@ldinv/solver';
+import { taylorTest, type DarcyProblem, type Site } from '@ldinv/solver';
 import { createRng, initBackend } from '@ldinv/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveInvertOptions } from '../invert-options.ts';
@@ -14,6 +14,32 @@ beforeAll(async () => {
 });
 
 const smooth = (x: number, y: number) => 1 + 0.5 * Math.sin(2 * Math.PI * x) * Math.sin(Math.PI * y);
+
+/** A 12 x 8 site of 1200 m x 400 m (cells 100 m x 50 m, α = 9): inflow on the west, fixed heads in the
+ *  east column, a head side on the north, a 2 x 2 inactive block, recharge; an ambient and a pumping test,
+ *  observed at every active cell centre. */
+function smallSite(): { darcy: DarcyProblem; truth: Float64Array; sensors: { x: number; y: number }[] } {
+  const grid = { nx: 12, ny: 8 };
+  const active = new Float64Array(96).fill(1);
+  for (const c of [3 * 12 + 5, 3 * 12 + 6, 4 * 12 + 5, 4 * 12 + 6]) active[c] = 0;
+  const fixedHeads = new Float64Array(96).fill(NaN);
+  for (let j = 0; j < 8; j++) fixedHeads[j * 12 + 11] = 20 + 0.1 * j;
+  const site: Site = {
+    domain: { x0: 1000, y0: 2000, lx: 1200, ly: 400 }, thickness: 10, active, fixedHeads, recharge: 1e-3,
+    sides: { west: { type: 'flux', value: 0.5 }, north: { type: 'head', value: 21 } },
+  };
+  const darcy: DarcyProblem = { grid, bc: site, tests: [[], [{ x: 1350, y: 2180, rate: -40 }]] };
+  const truth = cellField(grid, (x, y) => Math.log(5) + 0.4 * Math.sin(2 * Math.PI * x) * Math.cos(Math.PI * y));
+  const sensors: { x: number; y: number }[] = [];
+  for (let j = 0; j < 8; j++) {
+    for (let i = 0; i < 12; i++) {
+      const [x, y] = [1000 + (i + 0.5) * 100, 2000 + (j + 0.5) * 50];
+      // Cell centres whose interpolation stencil (the centre's own cell) is active.
+      if (active[j * 12 + i] && i > 0 && j > 0 && i < 11 && j < 7 && ![4, 7].includes(i) && ![2, 5].includes(j)) sensors.push({ x, y });
+    }
+  }
+  return { darcy, truth, sensors };
+}
 
 describe('pinn', () => {
   it('total loss Φ + physics falls >= 10x in 200 iterations on a 16x16 flow case (no-flow sides)', async () => {
@@ -141,6 +167,58 @@ describe('pinn', () => {
     expect(Math.min(...hits)).toBeGreaterThan(500 - 5 * 19.4);
     expect(Math.max(...hits)).toBeLessThan(500 + 5 * 19.4);
     expect([...drawCollocation(order, 100, rng)].sort((a, b) => a - b)).toEqual([...order.keys()]);
+  });
+
+  it('poses a site in scaled coordinates: points of every boundary kind, collocation at unknown cells only', () => {
+    const { darcy, truth, sensors } = smallSite();
+    const { problem } = syntheticProblem(darcy, truth, sensors, 0.01);
+    const p = pinnPoints(problem, 2);
+    expect(p.alpha).toBeCloseTo(9, 12);
+    // 96 cells - 4 inactive - 8 fixed.
+    expect(p.collocationCells).toHaveLength(84);
+    // Dirichlet: 8 fixed-head centres + 11 north faces of unknown cells (the 12th is fixed).
+    expect(p.dirichlet.length / 2).toBe(8 + 11);
+    // Flux: the 8 west faces; no-flow: 11 south faces + the 8 faces around the inactive block.
+    expect(p.flux.length / 2).toBe(8);
+    expect(p.noFlow.length / 2).toBe(11 + 8);
+    expect(Array.from(p.fluxNormal.subarray(0, 2))).toEqual([-1, 0]);
+    // Scaled inflow q lx / (b Δh), and heads h0 + Δh h' spanning the data and prescribed heads.
+    expect(p.fluxValue[0]).toBeCloseTo((0.5 * 1200) / (10 * p.headScale), 4);
+    const scaledNorth = (21 - p.headOffset) / p.headScale;
+    expect(Array.from(p.dirichletValue).some((v) => Math.abs(v - scaledNorth) < 1e-6)).toBe(true);
+    expect(Math.max(...p.dirichletValue.map(Math.abs))).toBeLessThanOrEqual(1 + 1e-6);
+  });
+
+  it('runs on a site: total loss Φ + physics falls >= 10x in 200 iterations', async () => {
+    const { darcy, truth, sensors } = smallSite();
+    const { problem } = syntheticProblem(darcy, truth, sensors, 0.01);
+    const result = await invert(problem, null, {
+      method: 'pinn', iterations: 200, pinnWidth: 16, pinnDepth: 2, noiseTolerance: null, stallWindow: 0, pixelInitLogK: Math.log(5),
+    });
+    const { misfit, regulariser } = result.members[0].history;
+    const total = (k: number) => misfit[k] / 2 + regulariser[k];
+    expect(total(199)).toBeLessThan(total(0) / 10);
+    expect(result.members[0].logK.every(Number.isFinite)).toBe(true);
+  });
+
+  it('gradient on a site passes a Taylor test (data, anisotropic PDE, Dirichlet, no-flow and flux terms)', () => {
+    const { darcy, truth, sensors } = smallSite();
+    const { problem } = syntheticProblem(darcy, truth, sensors, 0.05);
+    const options = resolveInvertOptions({ method: 'pinn', pinnWidth: 6, pinnDepth: 2, pinnWellWidth: 1.5 });
+    const hidden = { inputs: 2, width: 6, depth: 2 };
+    const shapes = { logK: { ...hidden, outputs: 1 }, head: { ...hidden, outputs: 2 } };
+    const rng = createRng(8);
+    const theta = Float64Array.from([...initMlp(shapes.logK, rng), ...initMlp(shapes.head, rng)]);
+    const points = pinnPoints(problem, options.pinnWellWidth);
+    const misfit = new DataMisfit(problem.observations, 96);
+    const grad = new Float32Array(theta.length);
+    const J = (m: Float64Array) => {
+      const l = pinnLossAndGradient(points, misfit, shapes, options, Float32Array.from(m), grad, points.collocationCells);
+      return { value: l.misfit + l.physics, gradient: Float64Array.from(grad) };
+    };
+    const dm = Float64Array.from({ length: theta.length }, () => rng.normal());
+    const { rates } = taylorTest(J, theta, dm, { eps0: 2e-2, halvings: 3 });
+    expect(Math.min(...rates)).toBeGreaterThan(1.9);
   });
 
   it('rejects bad pinn options with one line naming the option', async () => {

@@ -6,10 +6,16 @@
 // network at the cell centres), r the strong-form residual of pde-residual.ts at pinnCollocation
 // cell centres per iteration (wells as Gaussians of width pinnWellWidth cells), D the Dirichlet and N the
 // no-flow boundary points (face centres) of the case's boundary setup.
+// A site is solved in coordinates scaled to the unit square, u = (x − x0)/lx, v = (y − y0)/ly, with
+// heads h = h0 + Δh·h' (h0, Δh: centre and half-range of the data and prescribed heads): then
+//   r = e^Y (h'_uu + Y_u h'_u + α (h'_vv + Y_v h'_v)) + β (R + s),  α = (lx/ly)², β = lx²/(b Δh),
+// fixed-head cells and side heads are Dirichlet points, no-flow sides and faces to inactive cells
+// no-flow points, side fluxes q the Neumann points e^Y ∂h'/∂n = q L/(b Δh) (L = lx or ly), and the
+// PDE is collocated at unknown cells only.
 // The result is the ln K network at the cell centres; its heads, sensor predictions and χ²/M come
 // from the finite-volume solver, so they compare across methods. The history records χ²/M of the
 // head network at the sensors and, as the 'regulariser', the weighted PDE + boundary loss.
-import { logKLevelFree, presetSite, solveHeads, type Side } from '@ldinv/solver';
+import { CELL_STATE, discretise, logKLevelFree, presetSite, SIDES, solveHeads, type Side, type Site } from '@ldinv/solver';
 import { createRng, deriveSeed, tf, type Rng } from '@ldinv/tensor';
 import { Adam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
@@ -22,8 +28,6 @@ import { StoppingRule } from '../stopping.ts';
 import { STREAM } from '../streams.ts';
 import { initMlp, mlp, mlpJet, mlpSize, type MlpShape } from './pinn-network.ts';
 
-/** Head on each side (null = no flow) and source density f of the unit-square presets (docs/DESIGN.md "Numerical conventions"). */
-
 /** Points (x, y pairs), Dirichlet values and no-flow normals of the PINN's loss terms on a grid. */
 export interface PinnPoints {
   /** Cell centres, row-major [ny, nx] as the solver orders cells: collocation and data points. */
@@ -33,20 +37,40 @@ export interface PinnPoints {
   noFlow: Float32Array;
   /** Unit normal of each no-flow point (sign is irrelevant: the loss squares ∂h/∂n). */
   noFlowNormal: Float32Array;
+  /** Side-flux points, their outward unit normals and the scaled inflow e^Y ∂h'/∂n must equal. */
+  flux: Float32Array;
+  fluxNormal: Float32Array;
+  fluxValue: Float32Array;
   /** f + s_t at the centres, [cells, tests]. */
   forcing: Float32Array;
+  /** Cells where the PDE is collocated: the unknowns (every cell of a preset). */
+  collocationCells: Int32Array;
+  /** Weight of the y terms of the residual, (lx/ly)² (1 on the unit square). */
+  alpha: number;
+  /** Heads are headOffset + headScale · (head network output). */
+  headOffset: number;
+  headScale: number;
   /** No test has a source: the level of ln K is then not fixed by the heads (see pinnGaugeWeight). */
   sourceFree: boolean;
 }
 
-export function pinnPoints(problem: InversionProblem, wellWidthCells: number): PinnPoints {
-  const { grid, bc, tests } = problem.darcy;
-  const { nx, ny } = grid;
+function cellCentres(nx: number, ny: number): Float32Array {
   const centres = new Float32Array(2 * nx * ny);
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) centres.set([(i + 0.5) / nx, (j + 0.5) / ny], 2 * (j * nx + i));
-  if (typeof bc !== 'string') throw new Error('pinn: only the unit-square presets (flow, source) are supported; invert a site with ldim, pixel or vae');
+  return centres;
+}
+
+export function pinnPoints(problem: InversionProblem, wellWidthCells: number): PinnPoints {
+  return typeof problem.darcy.bc === 'string' ? presetPoints(problem, wellWidthCells) : sitePoints(problem, problem.darcy.bc, wellWidthCells);
+}
+
+/** A unit-square preset: heads in case units, no scaling. */
+function presetPoints(problem: InversionProblem, wellWidthCells: number): PinnPoints {
+  const { grid, bc, tests } = problem.darcy;
+  const { nx, ny } = grid;
+  const centres = cellCentres(nx, ny);
   // Each side's boundary head (null = no flow) and the source density of the preset.
-  const site = presetSite(bc);
+  const site = presetSite(bc as 'flow' | 'source');
   const headOf = (side: Side) => {
     const c = site.sides[side];
     return c?.type === 'head' && 'value' in c ? c.value : null;
@@ -81,7 +105,98 @@ export function pinnPoints(problem: InversionProblem, wellWidthCells: number): P
     dirichletValue: Float32Array.from(dirichletValue),
     noFlow: Float32Array.from(noFlow),
     noFlowNormal: Float32Array.from(noFlowNormal),
+    flux: new Float32Array(0), fluxNormal: new Float32Array(0), fluxValue: new Float32Array(0),
     forcing: wellForcing(centres, tests, s.f, width),
+    collocationCells: Int32Array.from({ length: nx * ny }, (_, c) => c),
+    alpha: 1, headOffset: 0, headScale: 1,
+    sourceFree: logKLevelFree(problem.darcy),
+  };
+}
+
+/** A site, in coordinates scaled to the unit square (see the header). */
+function sitePoints(problem: InversionProblem, site: Site, wellWidthCells: number): PinnPoints {
+  const { grid, tests } = problem.darcy;
+  const { nx, ny } = grid;
+  const d = discretise(problem.darcy);
+  const { lx, ly, x0, y0 } = site.domain;
+  const centres = cellCentres(nx, ny);
+  const unknown = (c: number) => d.state[c] === CELL_STATE.unknown;
+  // Head scale from every head the loss sees: the data and the prescribed ones.
+  const known = [...problem.observations.flatMap((o) => Array.from(o.data)), ...Array.from(d.headFaces.head)];
+  d.state.forEach((state, c) => state === CELL_STATE.fixed && known.push(d.fixedHead[c]));
+  const lo = Math.min(...known);
+  const hi = Math.max(...known);
+  const headOffset = (lo + hi) / 2;
+  const headScale = hi > lo ? (hi - lo) / 2 : 1;
+  const scaled = (h: number) => (h - headOffset) / headScale;
+  const dirichlet: number[] = [];
+  const dirichletValue: number[] = [];
+  const noFlow: number[] = [];
+  const noFlowNormal: number[] = [];
+  const flux: number[] = [];
+  const fluxNormal: number[] = [];
+  const fluxValue: number[] = [];
+  // Outer faces of unknown cells, side by side.
+  const outer: Record<Side, { normal: [number, number]; count: number; cell: (k: number) => number; at: (k: number) => [number, number] }> = {
+    west: { normal: [-1, 0], count: ny, cell: (k) => k * nx, at: (k) => [0, (k + 0.5) / ny] },
+    east: { normal: [1, 0], count: ny, cell: (k) => k * nx + nx - 1, at: (k) => [1, (k + 0.5) / ny] },
+    south: { normal: [0, -1], count: nx, cell: (k) => k, at: (k) => [(k + 0.5) / nx, 0] },
+    north: { normal: [0, 1], count: nx, cell: (k) => (ny - 1) * nx + k, at: (k) => [(k + 0.5) / nx, 1] },
+  };
+  for (const side of SIDES) {
+    const o = outer[side];
+    const condition = site.sides[side] ?? { type: 'no-flow' as const };
+    for (let k = 0; k < o.count; k++) {
+      if (!unknown(o.cell(k))) continue;
+      if (condition.type === 'head') {
+        dirichlet.push(...o.at(k));
+        dirichletValue.push(scaled('values' in condition ? condition.values[k] : condition.value));
+      } else if (condition.type === 'flux') {
+        flux.push(...o.at(k));
+        fluxNormal.push(...o.normal);
+        fluxValue.push((condition.value * (o.normal[0] !== 0 ? lx : ly)) / (site.thickness * headScale));
+      } else {
+        noFlow.push(...o.at(k));
+        noFlowNormal.push(...o.normal);
+      }
+    }
+  }
+  // Faces between an unknown cell and an inactive one: no-flow walls inside the domain.
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const c = j * nx + i;
+      const inactive = (nb: number) => d.state[nb] === CELL_STATE.inactive;
+      if (i + 1 < nx && unknown(c) !== unknown(c + 1) && (inactive(c) || inactive(c + 1))) {
+        noFlow.push((i + 1) / nx, (j + 0.5) / ny);
+        noFlowNormal.push(1, 0);
+      }
+      if (j + 1 < ny && unknown(c) !== unknown(c + nx) && (inactive(c) || inactive(c + nx))) {
+        noFlow.push((i + 0.5) / nx, (j + 1) / ny);
+        noFlowNormal.push(0, 1);
+      }
+      if (d.state[c] === CELL_STATE.fixed) {
+        dirichlet.push(centres[2 * c], centres[2 * c + 1]);
+        dirichletValue.push(scaled(d.fixedHead[c]));
+      }
+    }
+  }
+  // Forcing β (R + s_t) with R per unit area and the wells as Gaussians in site coordinates.
+  const beta = (lx * lx) / (site.thickness * headScale);
+  const siteCentres = Float32Array.from(centres, (v, k) => (k % 2 === 0 ? x0 + v * lx : y0 + v * ly));
+  const width = wellWidthCells * Math.max(lx / nx, ly / ny);
+  const wells = wellForcing(siteCentres, tests, 0, width);
+  const T = tests.length;
+  const forcing = Float32Array.from(wells, (s, k) => beta * (s + d.recharge[Math.floor(k / T)] / (d.dx * d.dy)));
+  return {
+    centres,
+    dirichlet: Float32Array.from(dirichlet),
+    dirichletValue: Float32Array.from(dirichletValue),
+    noFlow: Float32Array.from(noFlow),
+    noFlowNormal: Float32Array.from(noFlowNormal),
+    flux: Float32Array.from(flux), fluxNormal: Float32Array.from(fluxNormal), fluxValue: Float32Array.from(fluxValue),
+    forcing,
+    collocationCells: Int32Array.from({ length: nx * ny }, (_, c) => c).filter(unknown),
+    alpha: (lx / ly) ** 2, headOffset, headScale,
     sourceFree: logKLevelFree(problem.darcy),
   };
 }
@@ -115,33 +230,41 @@ export function pinnLossAndGradient(
 ): PinnLoss {
   const T = shapes.head.outputs;
   const nK = mlpSize(shapes.logK);
-  const [nS, nC, nD, nN] = [dataCells.length, collocation.length, points.dirichlet.length / 2, points.noFlow.length / 2];
+  const [nS, nC, nD, nN, nF] = [
+    dataCells.length, collocation.length, points.dirichlet.length / 2, points.noFlow.length / 2, points.flux.length / 2,
+  ];
   const centre = (cells: Int32Array) => Float32Array.from({ length: 2 * cells.length }, (_, k) => points.centres[2 * cells[k >> 1] + (k & 1)]);
-  const xs = Float32Array.from([...centre(dataCells), ...centre(collocation), ...points.dirichlet, ...points.noFlow]);
+  const xs = Float32Array.from([...centre(dataCells), ...centre(collocation), ...points.dirichlet, ...points.noFlow, ...points.flux]);
   const forcing = Float32Array.from({ length: nC * T }, (_, k) => points.forcing[collocation[Math.floor(k / T)] * T + (k % T)]);
+  const { alpha, headOffset, headScale } = points;
+  const anisotropic = alpha !== 1;
   const out: PinnLoss = { misfit: 0, physics: 0 };
   tf.tidy(() => {
     const thetaK = tf.tensor1d(params.subarray(0, nK));
     const thetaH = tf.tensor1d(params.subarray(nK));
     // The head network runs once on all points (data, collocation, boundary): fewer tfjs ops.
-    const xAll = tf.tensor2d(xs, [nS + nC + nD + nN, 2]);
+    const xAll = tf.tensor2d(xs, [nS + nC + nD + nN + nF, 2]);
     const xC = tf.slice(xAll, [nS, 0], [nC, 2]);
     const hD = tf.tensor2d(points.dirichletValue, [nD, 1]);
     const [normalX, normalY] = tf.split(tf.tensor2d(points.noFlowNormal, [nN, 2]), 2, 1);
     const terms = { pde: 0, bc: 0 };
     const loss = (tk: tf.Tensor, th: tf.Tensor): tf.Scalar => {
-      const all = mlpJet(shapes.head, th as tf.Tensor1D, xAll);
+      const all = mlpJet(shapes.head, th as tf.Tensor1D, xAll, anisotropic);
       const rows = (u: tf.Tensor2D, from: number, n: number) => tf.slice(u, [from, 0], [n, T]);
       const h = rows(all.value, 0, nS);
       const values = h.dataSync();
       const heads = Array.from({ length: T }, () => new Float64Array(misfit.cells));
-      dataCells.forEach((c, i) => heads.forEach((head, t) => (head[c] = values[i * T + t])));
+      dataCells.forEach((c, i) => heads.forEach((head, t) => (head[c] = headOffset + headScale * values[i * T + t])));
       const data = misfit.loss(heads);
       out.misfit = data.value;
-      const dPhi = Float32Array.from({ length: nS * T }, (_, k) => data.dHeads[k % T][dataCells[Math.floor(k / T)]]);
-      const hJet = { value: rows(all.value, nS, nC), dx: rows(all.dx, nS, nC), dy: rows(all.dy, nS, nC), lap: rows(all.lap, nS, nC) };
+      // ∂Φ/∂h' = Δh ∂Φ/∂h (heads are h0 + Δh h').
+      const dPhi = Float32Array.from({ length: nS * T }, (_, k) => headScale * data.dHeads[k % T][dataCells[Math.floor(k / T)]]);
+      const hJet = {
+        value: rows(all.value, nS, nC), dx: rows(all.dx, nS, nC), dy: rows(all.dy, nS, nC), lap: rows(all.lap, nS, nC),
+        ...(all.dxx ? { dxx: rows(all.dxx, nS, nC) } : {}),
+      };
       const kJet = mlpJet(shapes.logK, tk as tf.Tensor1D, xC);
-      const r = darcyResidualOfJets(kJet, hJet, tf.tensor2d(forcing, [nC, T]));
+      const r = darcyResidualOfJets(kJet, hJet, tf.tensor2d(forcing, [nC, T]), alpha);
       const pde = tf.mul(options.pinnPdeWeight, tf.mean(tf.square(r)));
       const gauge = points.sourceFree ? tf.mul(options.pinnGaugeWeight, tf.square(tf.sub(tf.mean(kJet.value), options.pixelInitLogK))) : tf.scalar(0);
       let bc: tf.Tensor = tf.scalar(0);
@@ -150,6 +273,14 @@ export function pinnLossAndGradient(
         const from = nS + nC + nD;
         const dn = tf.add(tf.mul(rows(all.dx, from, nN), normalX), tf.mul(rows(all.dy, from, nN), normalY));
         bc = tf.add(bc, tf.mean(tf.square(dn)));
+      }
+      if (nF > 0) {
+        // Side inflow: e^Y ∂h'/∂n (n outward) equals the scaled flux, with Y of the ln K network there.
+        const from = nS + nC + nD + nN;
+        const [fx, fy] = tf.split(tf.tensor2d(points.fluxNormal, [nF, 2]), 2, 1);
+        const dn = tf.add(tf.mul(rows(all.dx, from, nF), fx), tf.mul(rows(all.dy, from, nF), fy));
+        const k = tf.exp(mlp(shapes.logK, tk as tf.Tensor1D)(tf.slice(xAll, [from, 0], [nF, 2])));
+        bc = tf.add(bc, tf.mean(tf.square(tf.sub(tf.mul(k, dn), tf.tensor2d(points.fluxValue, [nF, 1])))));
       }
       bc = tf.add(tf.mul(options.pinnBoundaryWeight, bc), gauge);
       terms.pde = pde.dataSync()[0];
@@ -220,7 +351,7 @@ export function runPinn(problem: InversionProblem, options: InvertOptions, onPro
     const grad = new Float32Array(size);
     const adam = new Adam(size, adamOptions);
     const run = new MemberRun(member, bookOptions, onProgress, problem.truthLogK);
-    const order = Int32Array.from({ length: cells }, (_, c) => c);
+    const order = Int32Array.from(points.collocationCells);
     const collocationRng = createRng(deriveSeed(member.seed, STREAM.pinnCollocation));
     const rule = new StoppingRule({ ...options, maxIterations: options.iterations });
     let physics = 0;

@@ -67,6 +67,32 @@ describe('darcyResidual (autodiff) against manufactured solutions', () => {
     });
   }
 
+  it('weights the y terms by α for a site in scaled coordinates: e^Y (h_xx + Y_x h_x + α (h_yy + Y_y h_y))', async () => {
+    await initBackend({ backend: 'wasm' });
+    // Y = xy, h = x² + y³: h_xx = 2, h_yy = 6y, Y_x = y, Y_y = x; α = 9 (cells three times as wide as tall in scaled units).
+    const alpha = 9;
+    const got = tf.tidy(() => {
+      const x = tf.tensor2d(points);
+      const logK: PointField = (p) => {
+        const [u, v] = tf.split(p, 2, 1);
+        return tf.mul(u, v);
+      };
+      const head: PointField = (p) => {
+        const [u, v] = tf.split(p, 2, 1);
+        return tf.add(tf.square(u), tf.pow(v, 3));
+      };
+      return darcyResidual(logK, head, 1, x, tf.fill([points.length, 1], 0.5), alpha).dataSync().slice();
+    });
+    const want = points.map(([x, y]) => Math.exp(x * y) * (2 + y * 2 * x + alpha * (6 * y + x * 3 * y * y)) + 0.5);
+    const error = Math.max(...want.map((w, k) => Math.abs(got[k] - w) / Math.abs(w)));
+    expect(error).toBeLessThan(1e-4);
+    // α = 1 is the isotropic residual.
+    const isotropic = tf.tidy(() =>
+      darcyResidual((p) => tf.slice(p, [0, 0], [-1, 1]), (p) => tf.slice(p, [0, 0], [-1, 1]), 1, tf.tensor2d(points), tf.zeros([points.length, 1]), 1).dataSync().slice(),
+    );
+    points.forEach(([x], k) => expect(isotropic[k]).toBeCloseTo(Math.exp(x), 4));
+  });
+
   it('adds the forcing: f + Gaussian wells, whose sum over a fine grid integrates to the rates', () => {
     const n = 200;
     const grid = new Float32Array(2 * n * n);

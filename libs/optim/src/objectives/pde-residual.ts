@@ -33,38 +33,52 @@ export function laplacian(u: PointField, c: number, x: tf.Tensor2D): tf.Tensor2D
   return tf.add(uxx, uyy);
 }
 
-/** A field and its derivatives at N points, each [N, channels]: value, ∂/∂x, ∂/∂y, Δ. */
+/** A field and its derivatives at N points, each [N, channels]: value, ∂/∂x, ∂/∂y, Δ, and ∂²/∂x² where asked for. */
 export interface Jet {
   value: tf.Tensor2D;
   dx: tf.Tensor2D;
   dy: tf.Tensor2D;
   lap: tf.Tensor2D;
+  dxx?: tf.Tensor2D;
 }
 
 /** The jet of any field by reverse-mode autodiff in the points (one pass per channel for ∇, two for Δ). */
 export function fieldJet(u: PointField, channels: number, x: tf.Tensor2D): Jet {
-  const parts = Array.from({ length: channels }, (_, c) => ({ grad: gradientField(u, c)(x), lap: laplacian(u, c, x) }));
+  const parts = Array.from({ length: channels }, (_, c) => ({
+    grad: gradientField(u, c)(x), lap: laplacian(u, c, x), dxx: column(gradientField(gradientField(u, c), 0)(x), 0),
+  }));
   const join = (list: tf.Tensor2D[]) => (list.length === 1 ? list[0] : (tf.concat(list, 1) as tf.Tensor2D));
   return {
     value: u(x),
     dx: join(parts.map((p) => column(p.grad, 0))),
     dy: join(parts.map((p) => column(p.grad, 1))),
     lap: join(parts.map((p) => p.lap)),
+    dxx: join(parts.map((p) => p.dxx)),
   };
 }
 
 /**
  * r_t = e^Y (Δh_t + ∇Y·∇h_t) + forcing_t from the jets of Y ([N, 1]) and of the heads ([N, T], one
  * channel per pumping test), forcing [N, T] (f + s_t, see wellForcing). Returns [N, T].
+ * With `alpha` ≠ 1 (a site in coordinates scaled to the unit square, α = (lx/ly)²), the y terms are
+ * weighted: r = e^Y (h_xx + Y_x h_x + α (h_yy + Y_y h_y)) + forcing; both jets then need dxx.
  */
-export function darcyResidualOfJets(logK: Jet, head: Jet, forcing: tf.Tensor2D): tf.Tensor2D {
-  const advection = tf.add(tf.mul(logK.dx, head.dx), tf.mul(logK.dy, head.dy));
-  return tf.add(tf.mul(tf.exp(logK.value), tf.add(head.lap, advection)), forcing) as tf.Tensor2D;
+export function darcyResidualOfJets(logK: Jet, head: Jet, forcing: tf.Tensor2D, alpha = 1): tf.Tensor2D {
+  if (alpha === 1) {
+    const advection = tf.add(tf.mul(logK.dx, head.dx), tf.mul(logK.dy, head.dy));
+    return tf.add(tf.mul(tf.exp(logK.value), tf.add(head.lap, advection)), forcing) as tf.Tensor2D;
+  }
+  if (!head.dxx) throw new Error('darcyResidualOfJets: an anisotropic residual needs the head jet with dxx');
+  const xTerms = tf.add(head.dxx, tf.mul(logK.dx, head.dx));
+  const yTerms = tf.add(tf.sub(head.lap, head.dxx), tf.mul(logK.dy, head.dy));
+  return tf.add(tf.mul(tf.exp(logK.value), tf.add(xTerms, tf.mul(alpha, yTerms))), forcing) as tf.Tensor2D;
 }
 
 /** The residual of any two fields (logK: x -> [N, 1], head: x -> [N, T]) by nested tf.grad. */
-export function darcyResidual(logK: PointField, head: PointField, tests: number, x: tf.Tensor2D, forcing: tf.Tensor2D): tf.Tensor2D {
-  return darcyResidualOfJets(fieldJet(logK, 1, x), fieldJet(head, tests, x), forcing);
+export function darcyResidual(
+  logK: PointField, head: PointField, tests: number, x: tf.Tensor2D, forcing: tf.Tensor2D, alpha = 1,
+): tf.Tensor2D {
+  return darcyResidualOfJets(fieldJet(logK, 1, x), fieldJet(head, tests, x), forcing, alpha);
 }
 
 /**

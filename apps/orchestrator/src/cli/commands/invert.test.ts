@@ -2,7 +2,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeTestCase } from '../../run/test-case.fixture.ts';
 import { main } from '../main.ts';
@@ -63,11 +62,7 @@ describe('ldinv invert: errors before any worker starts', () => {
     expect((await ldinv('invert', '--case', caseDir)).stderr).toBe('ldinv: --out <dir> is required (the run directory to create)\n');
     expect((await ldinv('invert', '--resume')).stderr).toBe('ldinv: --resume needs the run directory: --resume runs/NAME (or --out runs/NAME --resume)\n');
     expect((await ldinv('invert', '--resume', join(root, 'never-ran'))).stderr).toBe(`ldinv: ${join(root, 'never-ran', 'run.json')}: no run here (run.json missing)\n`);
-    const site = fileURLToPath(new URL('../../../../../cases/site', import.meta.url));
-    expect((await ldinv('invert', '--case', site, '--method', 'pinn', '--out', join(root, 'v'))).stderr).toBe(
-      `ldinv: --method pinn solves only unit-square cases (ldinv-case/1); ${site} is a site: use ldim, pixel or vae\n`,
-    );
-    for (const name of ['x', 'y', 'z', 'w', 'v']) expect(existsSync(join(root, name))).toBe(false);
+    for (const name of ['x', 'y', 'z', 'w']) expect(existsSync(join(root, name))).toBe(false);
   });
 
   it('a bad fault-injection switch', async () => {
