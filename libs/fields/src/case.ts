@@ -3,16 +3,16 @@
 // `ldinv-case/2` (a site in its own coordinates, site-case.ts). The inversion and the orchestrator read
 // cases only through readCase.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { observationGeometry, type BoundarySetup, type DarcyProblem, type Grid, type Site, type Well } from '@ldinv/solver';
+import { discretise, observationGeometry, type BoundarySetup, type DarcyProblem, type Grid, type Site, type Well } from '@ldinv/solver';
 import { validateFieldSpec, type FieldSpec } from './field-spec.ts';
 import { readNpy, writeNpy } from './npy.ts';
 import { checkObservation, formatObsCsv, parseObsCsv, type Observation } from './obs-csv.ts';
 import { parseWithSchema } from './schema-error.ts';
 import { fieldSpecSchema, gridSchema, sensorSpecSchema, wellSchema } from './schemas.ts';
 import type { SensorSpec } from './sensors.ts';
-import { readSite, SITE_CASE_FORMAT, SITE_FILE_NAMES, siteJson, siteJsonShape, type SiteUnits } from './site-case.ts';
+import { readSite, SITE_ARRAY_FIELDS, SITE_CASE_FORMAT, SITE_FILE_NAMES, siteJson, siteJsonShape, type SiteUnits } from './site-case.ts';
 
 export const CASE_FORMAT = 'ldinv-case/1';
 export const CASE_FILES = {
@@ -141,6 +141,29 @@ function checkTruth(c: Case, where: string): void {
   }
 }
 
+/**
+ * The files a case's inversion reads, relative to its directory: case.json, obs.csv and the arrays a
+ * site names (active, fixedHeads, recharge, in that order). What a content hash covers and what a
+ * queue job carries to another host. case.json is read as JSON only; readCase validates it.
+ */
+export function caseInputFiles(dir: string): string[] {
+  const jsonPath = join(dir, CASE_FILES.json);
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(readText(jsonPath)) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as Error).message.startsWith(jsonPath)) throw err;
+    throw new Error(`${jsonPath}: invalid JSON (${(err as Error).message})`);
+  }
+  const arrays = json.format === SITE_CASE_FORMAT ? SITE_ARRAY_FIELDS.map((k) => json[k]).filter((v): v is string => typeof v === 'string') : [];
+  for (const name of arrays) {
+    if (isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
+      throw new Error(`${jsonPath}: array file ${JSON.stringify(name)} must be a path inside the case directory`);
+    }
+  }
+  return [CASE_FILES.json, CASE_FILES.obs, ...arrays];
+}
+
 /** Reads and validates case.json (and a site's arrays) alone: a case without observations yet, as
  *  `ldinv simulate --case` takes it. */
 export function readCaseDescription(dir: string): Omit<Case, 'observations'> {
@@ -190,7 +213,13 @@ export function writeCase(dir: string, c: Case): string[] {
     const site = siteJson(c.grid, c.bc, c.tests, c.testNames, c.units);
     json = { ...site.json, ...provenance };
     arrays = site.arrays;
+    // The checks reading applies, so that whatever is written can be read back.
     parseWithSchema(siteCaseJsonSchema, JSON.parse(JSON.stringify(json)), jsonPath);
+    try {
+      discretise({ grid: c.grid, bc: c.bc, tests: c.tests });
+    } catch (err) {
+      throw new Error(`${jsonPath}: ${(err as Error).message}`);
+    }
   } else {
     json = { format: CASE_FORMAT, grid: c.grid, bc: c.bc, tests: c.tests.map((wells) => ({ wells })), ...provenance };
     // Same schema as reading, so that whatever is written can be read back.

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,21 @@ describe('site cases (ldinv-case/2)', () => {
     expect(readdirSync(copy).sort()).toEqual(['active.npy', 'case.json', 'chd.npy', 'obs.csv', 'recharge.npy']);
     const again = solveHeads(caseProblem(readCase(copy)), logK);
     heads.forEach((h, t) => expect(Array.from(again[t])).toEqual(Array.from(h)));
+  });
+
+  it('writes only what it can read back: a site with a well in an inactive cell is refused, nothing written', () => {
+    const c = readCase(site());
+    const bad = { ...c, tests: [...c.tests, [{ x: 5450, y: 2170, rate: -1 }]], testNames: [...c.testNames!, 'PW2'] };
+    const dir = join(root, `refused-${dirs++}`);
+    expect(() => writeCase(dir, bad)).toThrow(/case\.json: tests\[2\]\.wells\[0\] \(5450, 2170\) is in inactive cell \(i=4, j=3\)/);
+    expect(existsSync(dir)).toBe(false);
+    // What is written reads back whole: names, units and side conditions too.
+    const copy = join(root, `whole-${dirs++}`);
+    writeCase(copy, c);
+    const again = readCase(copy);
+    expect(again.testNames).toEqual(c.testNames);
+    expect(again.units).toEqual(c.units);
+    expect(again.bc).toEqual(c.bc);
   });
 
   it('reads .npy arrays in Fortran order (a transposed array as NumPy saves it) as the same values', () => {

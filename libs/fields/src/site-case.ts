@@ -38,14 +38,11 @@ export const siteJsonShape = {
 
 type SiteJson = z.output<z.ZodObject<typeof siteJsonShape>>;
 
-/** Where a site's arrays came from, so that errors and rewrites can name them. */
-export interface SiteFiles {
-  active?: string;
-  fixedHeads?: string;
-  recharge?: string;
-}
+/** The case.json fields of a site that may name an array file. */
+export const SITE_ARRAY_FIELDS = ['active', 'fixedHeads', 'recharge'] as const;
 
-export const SITE_FILE_NAMES: Required<SiteFiles> = { active: 'active.npy', fixedHeads: 'chd.npy', recharge: 'recharge.npy' };
+/** The names writeCase gives a site's arrays. */
+export const SITE_FILE_NAMES: Record<(typeof SITE_ARRAY_FIELDS)[number], string> = { active: 'active.npy', fixedHeads: 'chd.npy', recharge: 'recharge.npy' };
 
 /** Reads one [ny, nx] array named by case.json; `allowNaN` for chd.npy (NaN = free cell). */
 function readCells(dir: string, name: string, grid: Grid, allowNaN: boolean): Float64Array {
@@ -84,20 +81,18 @@ export interface ParsedSite {
   tests: Well[][];
   testNames: string[];
   units?: SiteUnits;
-  files: SiteFiles;
 }
 
 /** The site of a parsed v2 case.json, its arrays read from `dir`, checked as a whole (a region with no
  *  head condition, wells in inactive or fixed-head cells, a fixed head on an inactive cell). */
 export function readSite(json: SiteJson, grid: Grid, dir: string, source: string): ParsedSite {
-  const files: SiteFiles = { active: json.active, fixedHeads: json.fixedHeads, recharge: typeof json.recharge === 'string' ? json.recharge : undefined };
-  const active = files.active ? readCells(dir, files.active, grid, false) : undefined;
-  const fixedHeads = files.fixedHeads ? readCells(dir, files.fixedHeads, grid, true) : undefined;
+  const active = json.active ? readCells(dir, json.active, grid, false) : undefined;
+  const fixedHeads = json.fixedHeads ? readCells(dir, json.fixedHeads, grid, true) : undefined;
   const recharge = typeof json.recharge === 'string' ? readCells(dir, json.recharge, grid, false) : json.recharge;
   if (active && fixedHeads) {
     const c = fixedHeads.findIndex((v, k) => !Number.isNaN(v) && active[k] === 0);
     if (c >= 0) {
-      throw new Error(`${join(dir, files.fixedHeads!)}: cell (i=${c % grid.nx}, j=${Math.floor(c / grid.nx)}) has a fixed head but is inactive in ${files.active}`);
+      throw new Error(`${join(dir, json.fixedHeads!)}: cell (i=${c % grid.nx}, j=${Math.floor(c / grid.nx)}) has a fixed head but is inactive in ${json.active}`);
     }
   }
   const sides: Site['sides'] = {};
@@ -112,7 +107,7 @@ export function readSite(json: SiteJson, grid: Grid, dir: string, source: string
   } catch (err) {
     throw new Error(`${source}: ${(err as Error).message}`);
   }
-  return { site, tests, testNames: json.tests.map((t, k) => t.name ?? `test ${k}`), units: json.units, files };
+  return { site, tests, testNames: json.tests.map((t, k) => t.name ?? `test ${k}`), units: json.units };
 }
 
 /** The v2 fields of case.json for a site, and the arrays to write beside it (file name, [ny * nx] data). */

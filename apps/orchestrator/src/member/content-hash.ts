@@ -1,17 +1,18 @@
-// Content hashes that say "same data" across hosts: a case is case.json + obs.csv (what the inversion
-// reads; a truth is only for metrics), a prior is manifest.json + model.json + weights.bin. run.json
-// keeps both, a resume or a shard refuses changed data, and a queue worker refuses another prior.
+// Content hashes that say "same data" across hosts: a case is case.json + obs.csv + a site's arrays
+// (what the inversion reads; a truth is only for metrics), a prior is manifest.json + model.json +
+// weights.bin. run.json keeps both, a resume or a shard refuses changed data, and a queue worker
+// refuses another prior.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CASE_FILES } from '@ldinv/fields';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '@ldinv/tensor';
+import { caseInputFiles } from '@ldinv/fields';
 
-/** Files of a case that decide its members, in hash order. */
-export const CASE_HASH_FILES = [CASE_FILES.json, CASE_FILES.obs] as const;
 /** Files of a prior that decide its members, in hash order. */
 export const PRIOR_HASH_FILES = ['manifest.json', 'model.json', 'weights.bin'] as const;
 
-export type CaseFiles = Record<(typeof CASE_HASH_FILES)[number], Uint8Array>;
+/** A case's input files by their path relative to the case directory, in hash order (caseInputFiles). */
+export type CaseFiles = Record<string, Uint8Array>;
 
 /** sha256 over the concatenated parts, hex. */
 export function sha256Hex(parts: readonly Uint8Array[]): string {
@@ -27,11 +28,23 @@ function readPart(dir: string, file: string, what: string): Uint8Array {
 }
 
 export function readCaseFiles(dir: string): CaseFiles {
-  return { [CASE_FILES.json]: readPart(dir, CASE_FILES.json, 'case'), [CASE_FILES.obs]: readPart(dir, CASE_FILES.obs, 'case') };
+  return Object.fromEntries(caseInputFiles(dir).map((f) => [f, readPart(dir, f, 'case')]));
 }
 
+/** Writes a case's files into `dir` (a worker's copy of a queued case); files already there are kept,
+ *  since the directory is named by their content hash. */
+export function writeCaseFiles(dir: string, files: CaseFiles): void {
+  for (const [f, bytes] of Object.entries(files)) {
+    const path = join(dir, f);
+    if (existsSync(path)) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, bytes);
+  }
+}
+
+/** sha256 of the files in their order (a unit-square case: case.json then obs.csv, as before sites). */
 export function caseFilesHash(files: CaseFiles): string {
-  return sha256Hex(CASE_HASH_FILES.map((f) => files[f]));
+  return sha256Hex(Object.values(files));
 }
 
 export function caseHash(dir: string): string {

@@ -3,10 +3,8 @@
 // of that kind, as in local mode. Cases arrive in the job and are written once into a content-addressed
 // cache; priors are looked up on this host and checked against the job's hash. Pools idle the longest
 // are closed when more than `maxPools` kinds are in use.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@ldinv/tensor';
-import { CASE_HASH_FILES } from '../member/content-hash.ts';
+import { writeCaseFiles } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
 import type { Executor } from '../pool/executor.ts';
 import type { WorkerConfig } from '../pool/task.ts';
@@ -55,10 +53,7 @@ export class LocalPools {
   /** Writes the job's case files once (content-addressed, atomic, safe for several workers per host). */
   private caseDir(job: MemberJob): string {
     const dir = join(this.opts.cacheDir, 'cases', job.case.hash);
-    mkdirSync(dir, { recursive: true });
-    for (const f of CASE_HASH_FILES) {
-      if (!existsSync(join(dir, f))) writeFileAtomic(join(dir, f), job.case.files[f]);
-    }
+    writeCaseFiles(dir, job.case.files);
     return dir;
   }
 

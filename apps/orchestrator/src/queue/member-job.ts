@@ -42,6 +42,8 @@ export interface JobData {
 }
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
+/** A case file's path relative to the case directory: written by the worker, so never absolute or upwards. */
+const caseFileName = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, 'expected a relative path inside the case directory');
 const bytes = z.instanceof(Uint8Array);
 const int = (min: number) => z.number().int().min(min);
 // z.number() refuses NaN and ±Infinity; a diverged member's misfit is NaN and still a result.
@@ -53,7 +55,10 @@ const memberJobSchema = z.strictObject({
   run: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a run key of letters, digits, . _ -'),
   member: z.strictObject({ index: int(0), seed: int(0).max(2 ** 32 - 1) }),
   attempt: int(0),
-  case: z.strictObject({ name: z.string(), hash: hex64, files: z.strictObject({ 'case.json': bytes, 'obs.csv': bytes }) }),
+  case: z.strictObject({
+    name: z.string(), hash: hex64,
+    files: z.record(caseFileName, bytes).refine((f) => 'case.json' in f && 'obs.csv' in f, 'expected case.json and obs.csv among the case files'),
+  }),
   prior: z.strictObject({ name: z.string().min(1), hash: hex64 }).nullable(),
   method: z.enum(METHODS),
   mode: z.enum(MODES),

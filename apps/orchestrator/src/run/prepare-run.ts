@@ -99,7 +99,7 @@ export function prepareResume(out: string, overrides: Partial<InvertConfig>, sha
   const config: InvertConfig = { ...storedConfig(manifest), ...execution };
   const caseInfo = validateCase(config.case);
   if (caseHash(caseInfo.dir) !== manifest.caseHash) {
-    throw new Error(`${caseInfo.dir}: case.json or obs.csv changed since the run started; start a new run instead of resuming`);
+    throw new Error(`${caseInfo.dir}: the case's data (case.json, obs.csv or a site's arrays) changed since the run started; start a new run instead of resuming`);
   }
   const priorDir = validateInvert(config, caseInfo);
   if (priorDir !== null && manifest.priorHash && priorHash(priorDir) !== manifest.priorHash) {
@@ -129,7 +129,7 @@ export function prepareShard(out: string, config: NewRunConfig, shard: Shard): P
   const stored = existing.readManifest();
   const why = 'every shard must run the same numbers';
   checkSameNumbers(stored, manifest.config, runJson, why);
-  if (stored.caseHash !== manifest.caseHash) throw new Error(`${runJson}: the run's case data (case.json, obs.csv) differs from ${manifest.config.case}; ${why}`);
+  if (stored.caseHash !== manifest.caseHash) throw new Error(`${runJson}: the run's case data (case.json, obs.csv, a site's arrays) differs from ${manifest.config.case}; ${why}`);
   if ((stored.priorHash ?? null) !== manifest.priorHash) throw new Error(`${runJson}: the run's prior differs from ${manifest.priorDir} (content hash); ${why}`);
   return prepareResume(out, manifest.config, shard);
 }
