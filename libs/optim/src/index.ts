@@ -26,6 +26,7 @@ export type { Jet, PointField } from './objectives/pde-residual.ts';
 export { initMlp, mlp, mlpJet, mlpSize } from './methods/pinn-network.ts';
 export type { MlpShape } from './methods/pinn-network.ts';
 export type { MisfitEvaluation } from './objectives/misfit-op.ts';
+export { activeCellPicker } from './metrics/active-cells.ts';
 export { relativeL2, relativeL2OfK, relativeL2OfHeads } from './metrics/relative-l2.ts';
 export { ssim } from './metrics/ssim.ts';
 export type { SsimOptions } from './metrics/ssim.ts';

@@ -1,6 +1,7 @@
 // Book-keeping shared by every method's loop: loss history, progress reports and the stopping rule
 // for one member, and the member's result.
 import type { InvertOptions, MemberSpec } from './invert-options.ts';
+import { activeCellPicker } from './metrics/active-cells.ts';
 import { relativeL2 } from './metrics/relative-l2.ts';
 import type { DataMisfit } from './objectives/data-misfit.ts';
 import { StoppingRule, type StopReason } from './stopping.ts';
@@ -66,17 +67,24 @@ export class MemberRun {
   private rule: StoppingRule;
   private stageStart = 0;
   private count = 0;
+  private errorOf?: (logK: ArrayLike<number>) => number;
   stopReason: StopReason | null = null;
 
   constructor(
     readonly member: MemberSpec,
     private readonly options: InvertOptions,
     private readonly onProgress?: ProgressCallback,
-    private readonly truthLogK?: Float64Array,
+    /** A synthetic case's truth: the history then holds the ln K error over its active cells. */
+    truth?: { logK: Float64Array; active?: ArrayLike<number> },
   ) {
     this.misfit = new Float64Array(options.iterations);
     this.regulariser = new Float64Array(options.iterations);
-    this.logKError = truthLogK ? new Float64Array(options.iterations) : null;
+    this.logKError = truth ? new Float64Array(options.iterations) : null;
+    if (truth) {
+      const pick = activeCellPicker(truth.active);
+      const truthValues = pick(truth.logK);
+      this.errorOf = (logK) => relativeL2(pick(logK), truthValues);
+    }
     this.rule = this.stoppingRule(options.iterations);
   }
 
@@ -116,7 +124,7 @@ export class MemberRun {
     const k = this.count++;
     this.misfit[k] = chiSquared;
     this.regulariser[k] = regulariser;
-    if (this.logKError) this.logKError[k] = logK ? relativeL2(logK, this.truthLogK!) : Number.NaN;
+    if (this.logKError) this.logKError[k] = logK && this.errorOf ? this.errorOf(logK) : Number.NaN;
     this.onProgress?.({ member: this.member.index, iteration: k, misfit: chiSquared, regulariser });
     this.stopReason = this.rule.update(k - this.stageStart, chiSquared);
     return this.stopReason !== null;

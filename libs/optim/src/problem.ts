@@ -56,6 +56,11 @@ export function buildInversionProblem(darcy: DarcyProblem, observations: readonl
   };
 }
 
+/** The truth of a synthetic case as a member's history scores it (active cells only), or undefined. */
+export function truthOf(problem: InversionProblem): { logK: Float64Array; active?: ArrayLike<number> } | undefined {
+  return problem.truthLogK ? { logK: problem.truthLogK, active: problem.cells.active } : undefined;
+}
+
 /** Per-test values at the sensors -> one array in the case's observation order. */
 export function inObservationOrder(problem: InversionProblem, perTest: readonly ArrayLike<number>[]): Float64Array {
   const out = new Float64Array(problem.M);

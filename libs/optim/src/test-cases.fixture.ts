@@ -1,5 +1,5 @@
 // Test fixture (not exported from the lib): small synthetic inversion problems with known truth.
-import { solveHeads, type DarcyProblem, type Grid } from '@ldinv/solver';
+import { solveHeads, type DarcyProblem, type Grid, type Site } from '@ldinv/solver';
 import type { Observation } from '@ldinv/fields';
 import { buildInversionProblem, type InversionProblem } from './problem.ts';
 
@@ -51,4 +51,30 @@ export function cellCentres(grid: Grid): { x: number; y: number }[] {
   const out: { x: number; y: number }[] = [];
   for (let j = 0; j < grid.ny; j++) for (let i = 0; i < grid.nx; i++) out.push({ x: (i + 0.5) / grid.nx, y: (j + 0.5) / grid.ny });
   return out;
+}
+
+/** A 12 x 8 site of 1200 m x 400 m (cells 100 m x 50 m, α = 9): inflow on the west, fixed heads in the
+ *  east column, a head side on the north, a 2 x 2 inactive block, recharge; an ambient and a pumping test,
+ *  observed at every active cell centre. */
+export function smallSite(): { darcy: DarcyProblem; truth: Float64Array; sensors: { x: number; y: number }[] } {
+  const grid = { nx: 12, ny: 8 };
+  const active = new Float64Array(96).fill(1);
+  for (const c of [3 * 12 + 5, 3 * 12 + 6, 4 * 12 + 5, 4 * 12 + 6]) active[c] = 0;
+  const fixedHeads = new Float64Array(96).fill(NaN);
+  for (let j = 0; j < 8; j++) fixedHeads[j * 12 + 11] = 20 + 0.1 * j;
+  const site: Site = {
+    domain: { x0: 1000, y0: 2000, lx: 1200, ly: 400 }, thickness: 10, active, fixedHeads, recharge: 1e-3,
+    sides: { west: { type: 'flux', value: 0.5 }, north: { type: 'head', value: 21 } },
+  };
+  const darcy: DarcyProblem = { grid, bc: site, tests: [[], [{ x: 1350, y: 2180, rate: -40 }]] };
+  const truth = cellField(grid, (x, y) => Math.log(5) + 0.4 * Math.sin(2 * Math.PI * x) * Math.cos(Math.PI * y));
+  const sensors: { x: number; y: number }[] = [];
+  for (let j = 0; j < 8; j++) {
+    for (let i = 0; i < 12; i++) {
+      const [x, y] = [1000 + (i + 0.5) * 100, 2000 + (j + 0.5) * 50];
+      // Cell centres whose interpolation stencil (the centre's own cell) is active.
+      if (active[j * 12 + i] && i > 0 && j > 0 && i < 11 && j < 7 && ![4, 7].includes(i) && ![2, 5].includes(j)) sensors.push({ x, y });
+    }
+  }
+  return { darcy, truth, sensors };
 }

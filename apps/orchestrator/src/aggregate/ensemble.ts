@@ -1,7 +1,7 @@
 // Aggregation as a pure function of member records: which members count, per-cell statistics of ln K
 // and of h for every test, and with a truth every metric of @ldinv/optim per member and for the mean.
 import {
-  chiSquaredPerDatum, intervalCoverage, misclassifiedFraction, relativeL2, relativeL2OfHeads, relativeL2OfK,
+  activeCellPicker, chiSquaredPerDatum, intervalCoverage, misclassifiedFraction, relativeL2, relativeL2OfHeads, relativeL2OfK,
   spreadSkill, ssim, type SpreadSkill,
 } from '@ldinv/optim';
 import type { DoneMember, FailedMember, MemberRecord } from '../run-store/member-record.ts';
@@ -39,7 +39,7 @@ export interface FieldMetrics {
   relL2LogK: number;
   relL2K: number;
   relL2Heads: number;
-  /** SSIM of ln K (null on grids smaller than its 11x11 window). */
+  /** SSIM of ln K (null on grids smaller than its 11x11 window, or without a window of active cells). */
   ssimLogK: number | null;
   /** Fraction of misclassified cells (null unless the truth has exactly two values, i.e. bimaterial). */
   misclassified: number | null;
@@ -112,12 +112,7 @@ function chi2Of(c: AggregateCase, predicted: Float64Array): number {
   return chiSquaredPerDatum(p, d, s);
 }
 
-/** The values of the active cells (all cells without a mask), for metrics that must not see the rest. */
-function activeCells(c: AggregateCase): (field: Float64Array) => Float64Array {
-  if (!c.active) return (field) => field;
-  const keep = Int32Array.from({ length: c.active.length }, (_, k) => k).filter((k) => c.active![k] !== 0);
-  return (field) => Float64Array.from(keep, (k) => field[k]);
-}
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
 function twoPhases(truth: Float64Array): { low: number; high: number } | null {
   const values = new Set<number>();
@@ -132,7 +127,7 @@ function twoPhases(truth: Float64Array): { low: number; high: number } | null {
 
 function fieldMetrics(c: AggregateCase, logK: Float64Array, heads: Float64Array[], predicted: Float64Array): FieldMetrics | null {
   if (!c.truthLogK || !c.truthHeads) return null;
-  const pick = activeCells(c);
+  const pick = activeCellPicker(c.active);
   const [estimate, truth] = [pick(logK), pick(c.truthLogK)];
   const phases = twoPhases(truth);
   const { nx, ny } = c.grid;
@@ -140,7 +135,7 @@ function fieldMetrics(c: AggregateCase, logK: Float64Array, heads: Float64Array[
     relL2LogK: relativeL2(estimate, truth),
     relL2K: relativeL2OfK(estimate, truth),
     relL2Heads: relativeL2OfHeads(heads.map(pick), c.truthHeads.map(pick)),
-    ssimLogK: nx >= 11 && ny >= 11 ? ssim(logK, c.truthLogK, c.grid, { active: c.active }) : null,
+    ssimLogK: nx >= 11 && ny >= 11 ? finiteOrNull(ssim(logK, c.truthLogK, c.grid, { active: c.active })) : null,
     misclassified: phases ? misclassifiedFraction(estimate, truth, phases) : null,
     chi2: chi2Of(c, predicted),
   };
@@ -200,7 +195,7 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
   if (included.length === 0) return result;
   result.logK = cellStats(included.map((m) => m.logK));
   result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(included.map((m) => m.heads[t])));
-  const pick = activeCells(c);
+  const pick = activeCellPicker(c.active);
   if (c.logKLevelFree && included.length >= 2) {
     // Each member's level as a one-cell field: its standard deviation over members is the spread.
     const level = (logK: Float64Array) => {

@@ -27,7 +27,7 @@ import { annealedTimestep, scoreDistillation } from '../objectives/diffusion-reg
 import { gaussianLatentPenalty } from '../objectives/gaussian-latent.ts';
 import { misfitOfHeads, type MisfitEvaluation } from '../objectives/misfit-op.ts';
 import { perturbData } from '../objectives/rml-perturbation.ts';
-import type { InversionProblem } from '../problem.ts';
+import { truthOf, type InversionProblem } from '../problem.ts';
 import { STREAM } from '../streams.ts';
 import { refineMember } from './refine.ts';
 
@@ -113,7 +113,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     misfit: options.mode === 'rml' ? caseMisfit.withData(perturbData(problem.observations, spec.seed)) : caseMisfit,
     z: starts.slice(b * dim, (b + 1) * dim),
     adam: new Adam(dim, adamOptionsOf(options)),
-    run: new MemberRun(spec, options, onProgress, problem.truthLogK),
+    run: new MemberRun(spec, options, onProgress, truthOf(problem)),
     rng: createRng(deriveSeed(spec.seed, STREAM.diffusion)),
     weight: new AdaptiveWeight(options),
     start: performance.now(),

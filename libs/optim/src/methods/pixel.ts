@@ -9,7 +9,7 @@ import { MemberRun, type MemberResult, type ProgressCallback } from '../member-r
 import { DataMisfit } from '../objectives/data-misfit.ts';
 import { perturbData } from '../objectives/rml-perturbation.ts';
 import { smoothnessPenalty } from '../objectives/smoothness.ts';
-import type { InversionProblem } from '../problem.ts';
+import { truthOf, type InversionProblem } from '../problem.ts';
 import { STREAM } from '../streams.ts';
 import { pixelDescent, type CellRegulariser } from './pixel-descent.ts';
 
@@ -37,7 +37,7 @@ export function runPixel(problem: InversionProblem, options: InvertOptions, onPr
       const rng = createRng(deriveSeed(member.seed, STREAM.pixelStart));
       for (let c = 0; c < cells; c++) logK[c] += options.pixelInitStd * rng.normal();
     }
-    const run = new MemberRun(member, options, onProgress, problem.truthLogK);
+    const run = new MemberRun(member, options, onProgress, truthOf(problem));
     const { heads, regulariser } = pixelDescent(problem.darcy, misfit, logK, new Adam(cells, adamOptionsOf(options)), run, smoothness);
     return run.result(caseMisfit, { logK, heads, regulariser }, start);
   };

@@ -67,4 +67,15 @@ describe('ssim', () => {
     );
     expect(() => ssim(ramp, new Float64Array(ramp.length), grid)).toThrow('ssim: dynamic range must be > 0, got 0');
   });
+
+  it('leaves out windows that hold an inactive cell; NaN when no window is wholly active', () => {
+    // The estimate differs from the ramp only in an inactive column: every window that sees the
+    // difference holds that column, so the score over the rest is exactly 1 (0.98 without the mask).
+    const active = field(24, 16, (i) => (i === 12 ? 0 : 1));
+    const estimate = ramp.map((v, c) => (c % 24 === 12 ? v + 5 : v));
+    expect(ssim(estimate, ramp, grid)).toBeLessThan(0.99);
+    expect(ssim(estimate, ramp, grid, { active })).toBeCloseTo(1, 14);
+    const strip = field(24, 16, (i) => (i < 6 ? 1 : 0));
+    expect(ssim(ramp, ramp, grid, { active: strip })).toBeNaN();
+  });
 });

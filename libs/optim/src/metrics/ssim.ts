@@ -60,7 +60,8 @@ function filterValid(
   return out;
 }
 
-/** Mean SSIM of `estimate` against `truth`, both row-major [ny, nx]. 1 for identical fields. */
+/** Mean SSIM of `estimate` against `truth`, both row-major [ny, nx]. 1 for identical fields; NaN when
+ *  no window lies wholly in the active cells. */
 export function ssim(
   estimate: ArrayLike<number>, truth: ArrayLike<number>, grid: { nx: number; ny: number }, options: SsimOptions = {},
 ): number {
@@ -103,6 +104,6 @@ export function ssim(
     const cxy = mxy[p] - mx[p] * my[p];
     sum += ((2 * mx[p] * my[p] + c1) * (2 * cxy + c2)) / ((mx[p] ** 2 + my[p] ** 2 + c1) * (vx + vy + c2));
   }
-  if (count === 0) throw new Error(`ssim: no ${size}x${size} window lies wholly in the active cells`);
-  return sum / count;
+  // No window wholly active (a site narrower than the window): the score is undefined, not an error.
+  return count === 0 ? Number.NaN : sum / count;
 }
