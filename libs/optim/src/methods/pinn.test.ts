@@ -5,7 +5,7 @@ import { resolveInvertOptions } from '../invert-options.ts';
 import { invert } from '../invert.ts';
 import { relativeL2 } from '../metrics/relative-l2.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';
-import { cellCentres, cellField, syntheticProblem } from '../test-cases.fixture.ts';
+import { cellCentres, cellField, smallSite, syntheticProblem } from '../test-cases.fixture.ts';
 import { initMlp, mlpSize } from './pinn-network.ts';
 import { drawCollocation, PINN_TRACE_EVERY, pinnLossAndGradient, pinnPoints } from './pinn.ts';
 
@@ -14,32 +14,6 @@ beforeAll(async () => {
 });
 
 const smooth = (x: number, y: number) => 1 + 0.5 * Math.sin(2 * Math.PI * x) * Math.sin(Math.PI * y);
-
-/** A 12 x 8 site of 1200 m x 400 m (cells 100 m x 50 m, α = 9): inflow on the west, fixed heads in the
- *  east column, a head side on the north, a 2 x 2 inactive block, recharge; an ambient and a pumping test,
- *  observed at every active cell centre. */
-function smallSite(): { darcy: DarcyProblem; truth: Float64Array; sensors: { x: number; y: number }[] } {
-  const grid = { nx: 12, ny: 8 };
-  const active = new Float64Array(96).fill(1);
-  for (const c of [3 * 12 + 5, 3 * 12 + 6, 4 * 12 + 5, 4 * 12 + 6]) active[c] = 0;
-  const fixedHeads = new Float64Array(96).fill(NaN);
-  for (let j = 0; j < 8; j++) fixedHeads[j * 12 + 11] = 20 + 0.1 * j;
-  const site: Site = {
-    domain: { x0: 1000, y0: 2000, lx: 1200, ly: 400 }, thickness: 10, active, fixedHeads, recharge: 1e-3,
-    sides: { west: { type: 'flux', value: 0.5 }, north: { type: 'head', value: 21 } },
-  };
-  const darcy: DarcyProblem = { grid, bc: site, tests: [[], [{ x: 1350, y: 2180, rate: -40 }]] };
-  const truth = cellField(grid, (x, y) => Math.log(5) + 0.4 * Math.sin(2 * Math.PI * x) * Math.cos(Math.PI * y));
-  const sensors: { x: number; y: number }[] = [];
-  for (let j = 0; j < 8; j++) {
-    for (let i = 0; i < 12; i++) {
-      const [x, y] = [1000 + (i + 0.5) * 100, 2000 + (j + 0.5) * 50];
-      // Cell centres whose interpolation stencil (the centre's own cell) is active.
-      if (active[j * 12 + i] && i > 0 && j > 0 && i < 11 && j < 7 && ![4, 7].includes(i) && ![2, 5].includes(j)) sensors.push({ x, y });
-    }
-  }
-  return { darcy, truth, sensors };
-}
 
 describe('pinn', () => {
   it('total loss Φ + physics falls >= 10x in 200 iterations on a 16x16 flow case (no-flow sides)', async () => {
@@ -187,6 +161,32 @@ describe('pinn', () => {
     const scaledNorth = (21 - p.headOffset) / p.headScale;
     expect(Array.from(p.dirichletValue).some((v) => Math.abs(v - scaledNorth) < 1e-6)).toBe(true);
     expect(Math.max(...p.dirichletValue.map(Math.abs))).toBeLessThanOrEqual(1 + 1e-6);
+  });
+
+  it("scales a site's sources and side inflow so that the finite-volume solution makes the residual and the Neumann term vanish", () => {
+    // Uniform K = 4 on 10 x 2 cells of 100 m x 30 m, b = 5: inflow q = 0.3 on the west, recharge R = 1e-3,
+    // fixed heads in the east column. The heads are the quadratic h = C − (q/T) x − R x²/(2T), which
+    // finite volumes reproduce exactly, so their differences give h_xx and h_x(0) exactly.
+    const [nx, ny, lx, ly, b, K, q, R] = [10, 2, 1000, 60, 5, 4, 0.3, 1e-3];
+    const T = K * b;
+    const fixedHeads = new Float64Array(nx * ny).fill(NaN);
+    const exact = (x: number) => 50 - (q / T) * x - (R * x * x) / (2 * T);
+    for (let j = 0; j < ny; j++) fixedHeads[j * nx + nx - 1] = exact((nx - 0.5) * (lx / nx));
+    const site: Site = { domain: { x0: 0, y0: 0, lx, ly }, thickness: b, fixedHeads, recharge: R, sides: { west: { type: 'flux', value: q } } };
+    const darcy: DarcyProblem = { grid: { nx, ny }, bc: site, tests: [[]] };
+    const logK = new Float64Array(nx * ny).fill(Math.log(K));
+    const sensors = [{ x: 250, y: 30 }, { x: 650, y: 30 }];
+    const { problem, heads } = syntheticProblem(darcy, logK, sensors, 0.01);
+    const h = heads[0];
+    const dx = lx / nx;
+    const p = pinnPoints(problem, 2);
+    // PDE: e^Y h'_uu + forcing = 0 with h'_uu = h_xx lx² / Δh (h_xx from a second difference).
+    const hxx = (h[2] - 2 * h[1] + h[0]) / dx ** 2;
+    expect(hxx).toBeCloseTo(-R / T, 12);
+    expect(p.forcing[1] / (-K * ((hxx * lx * lx) / p.headScale))).toBeCloseTo(1, 5);
+    // Neumann: e^Y ∂h'/∂n on the west (outward −x) with h_x(0) = (h1 − h0)/dx − h_xx dx.
+    const hx0 = (h[1] - h[0]) / dx - hxx * dx;
+    expect(p.fluxValue[0] / (K * ((-hx0 * lx) / p.headScale))).toBeCloseTo(1, 5);
   });
 
   it('runs on a site: total loss Φ + physics falls >= 10x in 200 iterations', async () => {

@@ -23,7 +23,7 @@ import { MemberRun, type MemberResult, type ProgressCallback } from '../member-r
 import { DataMisfit } from '../objectives/data-misfit.ts';
 import { darcyResidualOfJets, wellForcing } from '../objectives/pde-residual.ts';
 import { perturbData } from '../objectives/rml-perturbation.ts';
-import type { InversionProblem } from '../problem.ts';
+import { truthOf, type InversionProblem } from '../problem.ts';
 import { StoppingRule } from '../stopping.ts';
 import { STREAM } from '../streams.ts';
 import { initMlp, mlp, mlpJet, mlpSize, type MlpShape } from './pinn-network.ts';
@@ -124,8 +124,13 @@ function sitePoints(problem: InversionProblem, site: Site, wellWidthCells: numbe
   // Head scale from every head the loss sees: the data and the prescribed ones.
   const known = [...problem.observations.flatMap((o) => Array.from(o.data)), ...Array.from(d.headFaces.head)];
   d.state.forEach((state, c) => state === CELL_STATE.fixed && known.push(d.fixedHead[c]));
-  const lo = Math.min(...known);
-  const hi = Math.max(...known);
+  // A loop, not Math.min(...known): spreading 10⁵ values overflows the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const h of known) {
+    lo = Math.min(lo, h);
+    hi = Math.max(hi, h);
+  }
   const headOffset = (lo + hi) / 2;
   const headScale = hi > lo ? (hi - lo) / 2 : 1;
   const scaled = (h: number) => (h - headOffset) / headScale;
@@ -182,9 +187,10 @@ function sitePoints(problem: InversionProblem, site: Site, wellWidthCells: numbe
   }
   // Forcing β (R + s_t) with R per unit area and the wells as Gaussians in site coordinates.
   const beta = (lx * lx) / (site.thickness * headScale);
-  const siteCentres = Float32Array.from(centres, (v, k) => (k % 2 === 0 ? x0 + v * lx : y0 + v * ly));
+  // Lengths from the domain's corner: float32 site coordinates (northings of 5e6 m) would move wells by ~0.5 m.
+  const siteCentres = Float32Array.from(centres, (v, k) => v * (k % 2 === 0 ? lx : ly));
   const width = wellWidthCells * Math.max(lx / nx, ly / ny);
-  const wells = wellForcing(siteCentres, tests, 0, width);
+  const wells = wellForcing(siteCentres, tests.map((ws) => ws.map((w) => ({ ...w, x: w.x - x0, y: w.y - y0 }))), 0, width);
   const T = tests.length;
   const forcing = Float32Array.from(wells, (s, k) => beta * (s + d.recharge[Math.floor(k / T)] / (d.dx * d.dy)));
   return {
@@ -350,7 +356,7 @@ export function runPinn(problem: InversionProblem, options: InvertOptions, onPro
     params.set(initMlp(shapes.head, rng, 0.1), nK);
     const grad = new Float32Array(size);
     const adam = new Adam(size, adamOptions);
-    const run = new MemberRun(member, bookOptions, onProgress, problem.truthLogK);
+    const run = new MemberRun(member, bookOptions, onProgress, truthOf(problem));
     const order = Int32Array.from(points.collocationCells);
     const collocationRng = createRng(deriveSeed(member.seed, STREAM.pinnCollocation));
     const rule = new StoppingRule({ ...options, maxIterations: options.iterations });
