@@ -46,7 +46,7 @@ export function checkSensor(p: { x: number; y: number }, where: string, grid: Gr
   if ('error' in stencil) {
     const h = cellCentreHull(grid, geometry.domain);
     throw new Error(
-      stencil.error.startsWith('needs')
+      stencil.kind === 'inactive'
         ? `${where}: sensor (${p.x}, ${p.y}) ${stencil.error}`
         : `${where}: sensor (${p.x}, ${p.y}) is outside the hull of cell centres ` +
             `[${h.x0}, ${h.x1}] x [${h.y0}, ${h.y1}] of the ${grid.nx}x${grid.ny} grid`,

@@ -1,4 +1,4 @@
-// Block-centred finite volumes (docs/DESIGN.md, "Site cases"; MODFLOW 6 for a confined layer with
+// Block-centred finite volumes (docs/DESIGN.md, "The discretisation"; MODFLOW 6 for a confined layer with
 // harmonic-mean conductance): per unknown cell c,
 //   Σ C (h_c − h_nb) + Σ C_b (h_c − h_b) = R dx dy + Σ q + Σ q_side w,
 // C = factor · 2 / (1/K1 + 1/K2) between active cells, C_b = factor_b · K_c on side-head faces.
@@ -31,15 +31,14 @@ function conductance(factor: number, ka: number, kb: number): number {
 }
 
 /** Visits every face between two active cells (the budget and fixed-head couplings; not hot): (a, b, factor), b the east or north neighbour. */
-function forEachActiveFace(d: Discretisation, visit: (a: number, b: number, factor: number, face: number) => void): void {
+function forEachActiveFace(d: Discretisation, visit: (a: number, b: number, factor: number) => void): void {
   const { nx, ny, state, xFactor, yFactor } = d;
-  const { xFace0, yFace0 } = valueLayout(nx, ny);
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const c = j * nx + i;
       if (state[c] === INACTIVE) continue;
-      if (i < nx - 1 && state[c + 1] !== INACTIVE) visit(c, c + 1, xFactor, xFace0 + j * (nx - 1) + i);
-      if (j < ny - 1 && state[c + nx] !== INACTIVE) visit(c, c + nx, yFactor, yFace0 + j * nx + i);
+      if (i < nx - 1 && state[c + 1] !== INACTIVE) visit(c, c + 1, xFactor);
+      if (j < ny - 1 && state[c + nx] !== INACTIVE) visit(c, c + nx, yFactor);
     }
   }
 }

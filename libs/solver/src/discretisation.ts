@@ -1,4 +1,4 @@
-// A problem resolved to what assembly reads (docs/DESIGN.md "Site cases"): the state of every cell
+// A problem resolved to what assembly reads (docs/DESIGN.md "The discretisation"): the state of every cell
 // (inactive, unknown, fixed head), conductance factors of faces, side-head faces, K-independent
 // sources, and the cells of the wells. Built and checked once per problem object, then cached.
 import {
@@ -50,12 +50,12 @@ function at(nx: number, c: number): string {
   return `(i=${c % nx}, j=${Math.floor(c / nx)})`;
 }
 
-function checkCells(a: ArrayLike<number>, n: number, what: string, allowNaN: boolean): void {
+function checkCells(a: ArrayLike<number>, nx: number, n: number, what: string, allowNaN: boolean): void {
   if (a.length !== n) throw new Error(`${what} must hold ny * nx = ${n} values, got ${a.length}`);
   for (let c = 0; c < n; c++) {
     const v = a[c];
     if (!Number.isFinite(v) && !(allowNaN && Number.isNaN(v))) {
-      throw new Error(`${what}[${c}] must be ${allowNaN ? 'finite or NaN' : 'finite'}, got ${v}`);
+      throw new Error(`${what}: cell ${at(nx, c)} must be ${allowNaN ? 'finite or NaN' : 'finite'}, got ${v}`);
     }
   }
 }
@@ -92,12 +92,12 @@ function build(problem: DarcyProblem): Discretisation {
 
   const state = new Uint8Array(n).fill(UNKNOWN);
   if (site.active) {
-    checkCells(site.active, n, 'active', false);
+    checkCells(site.active, nx, n, 'active', false);
     for (let c = 0; c < n; c++) if (site.active[c] === 0) state[c] = INACTIVE;
   }
   const fixedHead = new Float64Array(n);
   if (site.fixedHeads) {
-    checkCells(site.fixedHeads, n, 'fixedHeads', true);
+    checkCells(site.fixedHeads, nx, n, 'fixedHeads', true);
     for (let c = 0; c < n; c++) {
       const v = site.fixedHeads[c];
       if (Number.isNaN(v)) continue;
@@ -146,7 +146,7 @@ function build(problem: DarcyProblem): Discretisation {
   if (typeof r === 'number') {
     if (!Number.isFinite(r)) throw new Error(`recharge must be finite, got ${r}`);
   } else {
-    checkCells(r, n, 'recharge', false);
+    checkCells(r, nx, n, 'recharge', false);
   }
   for (let c = 0; c < n; c++) if (state[c] === UNKNOWN) recharge[c] = (typeof r === 'number' ? r : r[c]) * dx * dy;
 

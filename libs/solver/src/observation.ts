@@ -21,7 +21,7 @@ export function observationGeometry(problem: Pick<DarcyProblem, 'bc'>): Observat
  *  outside the hull of cell centres (an input error, never a clamp) or next to an inactive cell. */
 export function interpolationStencil(
   grid: Grid, x: number, y: number, geometry: ObservationGeometry = {},
-): { cells: number[]; weights: number[] } | { error: string } {
+): { cells: number[]; weights: number[] } | { error: string; kind: 'outside' | 'inactive' } {
   const { nx, ny } = grid;
   const domain = geometry.domain ?? UNIT_SQUARE;
   // Cell-centre coordinates: centre x0 + (i + 1/2) dx maps to i.
@@ -29,7 +29,7 @@ export function interpolationStencil(
   const fy = ((y - domain.y0) / domain.ly) * ny - 0.5;
   for (const [name, v, f, d, lo, l] of [['x', x, fx, nx, domain.x0, domain.lx], ['y', y, fy, ny, domain.y0, domain.ly]] as const) {
     if (!Number.isFinite(v) || f < -HULL_SLACK * d || f > d - 1 + HULL_SLACK * d) {
-      return { error: `${name} = ${v} is outside the hull of cell centres [${lo + (0.5 * l) / d}, ${lo + l - (0.5 * l) / d}]` };
+      return { error: `${name} = ${v} is outside the hull of cell centres [${lo + (0.5 * l) / d}, ${lo + l - (0.5 * l) / d}]`, kind: 'outside' };
     }
   }
   const i0 = Math.min(Math.max(Math.floor(fx), 0), nx - 2);
@@ -41,7 +41,7 @@ export function interpolationStencil(
   if (geometry.active) {
     const inactive = cells.find((k) => geometry.active![k] === 0);
     if (inactive !== undefined) {
-      return { error: `needs active cells around it; cell (i=${inactive % nx}, j=${Math.floor(inactive / nx)}) is inactive` };
+      return { error: `needs active cells around it; cell (i=${inactive % nx}, j=${Math.floor(inactive / nx)}) is inactive`, kind: 'inactive' };
     }
   }
   return { cells, weights: [(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty] };

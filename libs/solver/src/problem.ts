@@ -89,13 +89,24 @@ export function validateGrid(grid: Grid, what = 'grid'): void {
   }
 }
 
+/** Relative slack for points on the domain's edge written with rounding (x0 + lx need not round back). */
+const EDGE_SLACK = 1e-12;
+
+/** (x, y) as fractions of the domain's sides, in [0, 1]; null outside the domain. */
+function domainFraction(domain: Domain, x: number, y: number): { u: number; v: number } | null {
+  const u = (x - domain.x0) / domain.lx;
+  const v = (y - domain.y0) / domain.ly;
+  const inside = (t: number) => t >= -EDGE_SLACK && t <= 1 + EDGE_SLACK;
+  if (!(inside(u) && inside(v))) return null;
+  return { u: Math.min(Math.max(u, 0), 1), v: Math.min(Math.max(v, 0), 1) };
+}
+
 /** Column i and row j of the cell holding (x, y) in domain coordinates, or null outside the domain;
  *  a point on the top or right edge belongs to the last cell. */
 export function cellIndicesOf(grid: Grid, domain: Domain, x: number, y: number): { i: number; j: number } | null {
-  const u = (x - domain.x0) / domain.lx;
-  const v = (y - domain.y0) / domain.ly;
-  if (!(u >= 0 && u <= 1 && v >= 0 && v <= 1)) return null;
-  return { i: Math.min(Math.floor(u * grid.nx), grid.nx - 1), j: Math.min(Math.floor(v * grid.ny), grid.ny - 1) };
+  const f = domainFraction(domain, x, y);
+  if (!f) return null;
+  return { i: Math.min(Math.floor(f.u * grid.nx), grid.nx - 1), j: Math.min(Math.floor(f.v * grid.ny), grid.ny - 1) };
 }
 
 /** Index j * nx + i of the cell holding (x, y) on the unit square (a v1 problem). */
@@ -110,7 +121,8 @@ export function validateWell(well: Well, where: string, domain: Domain = UNIT_SQ
   for (const key of ['x', 'y'] as const) {
     const v = well[key];
     const [lo, hi] = range[key];
-    if (!Number.isFinite(v) || v < lo || v > hi) throw new Error(`${where}: ${key} must be in [${lo}, ${hi}], got ${v}`);
+    const f = Number.isFinite(v) ? domainFraction(domain, key === 'x' ? v : domain.x0, key === 'y' ? v : domain.y0) : null;
+    if (!f) throw new Error(`${where}: ${key} must be in [${lo}, ${hi}], got ${v}`);
   }
   if (!Number.isFinite(well.rate)) throw new Error(`${where}: rate must be finite, got ${well.rate}`);
 }

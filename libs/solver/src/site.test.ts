@@ -3,7 +3,7 @@ import { DarcySystem, lossAndGradient, solveHeads } from './darcy.ts';
 import { fourierField } from './fourier-field.ts';
 import { ObservationOperator } from './observation.ts';
 import { sensorLoss } from './sensor-loss.fixture.ts';
-import { presetSite, type DarcyProblem, type Grid, type Site, type Well } from './problem.ts';
+import type { DarcyProblem, Grid, Site, Well } from './problem.ts';
 import { taylorTest } from './taylor.ts';
 
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -117,13 +117,19 @@ function denseReference(problem: DarcyProblem, logK: Float64Array, t: number): F
 }
 
 describe('site problems (ldinv-case/2 discretisation)', () => {
-  it('solves a v1 preset exactly as the site it stands for', () => {
+  it('solves a v1 preset exactly as the site docs/DESIGN.md says it is', () => {
     const grid: Grid = { nx: 24, ny: 18 };
     const logK = fourierField(grid, { seed: 4, sigma: 2 });
     const tests: Well[][] = [[], [{ x: 0.4, y: 0.3, rate: -0.2 }]];
+    const domain = { x0: 0, y0: 0, lx: 1, ly: 1 };
+    const head = (value: number) => ({ type: 'head', value }) as const;
+    const written: Record<'flow' | 'source', Site> = {
+      flow: { domain, thickness: 1, sides: { west: head(1), east: head(0), south: { type: 'no-flow' }, north: { type: 'no-flow' } } },
+      source: { domain, thickness: 1, sides: { west: head(0), east: head(0), south: head(0), north: head(0) }, recharge: 1 },
+    };
     for (const bc of ['flow', 'source'] as const) {
       const preset = solveHeads({ grid, bc, tests }, logK);
-      const site = solveHeads({ grid, bc: presetSite(bc), tests }, logK);
+      const site = solveHeads({ grid, bc: written[bc], tests }, logK);
       preset.forEach((h, t) => expect(maxAbs(h, site[t])).toBeLessThan(1e-14));
     }
   });
@@ -277,6 +283,16 @@ describe('site problems (ldinv-case/2 discretisation)', () => {
       return { value: r.value, gradient: g };
     };
     expect(Math.min(...taylorTest(fixedFree, base, dm, { eps0: 1e-2 }).rates)).toBeLessThan(1.5);
+  });
+
+  it('puts a well on the top or right edge into the last cell, even where x0 + lx does not round back', () => {
+    const domain = { x0: 0.1, y0: 0.1, lx: 0.2, ly: 0.2 };
+    const x = domain.x0 + domain.lx; // 0.30000000000000004
+    expect((x - domain.x0) / domain.lx).toBeGreaterThan(1);
+    const grid = { nx: 4, ny: 4 };
+    const sides = { west: { type: 'head', value: 0 } } as const;
+    const system = new DarcySystem({ grid, bc: { domain, thickness: 1, sides }, tests: [[{ x, y: x, rate: 1 }]] }, new Float64Array(16));
+    expect(Array.from(system.discretisation.wellCells[0])).toEqual([15]);
   });
 
   it('refuses ill-posed sites with one-line errors naming the item', () => {

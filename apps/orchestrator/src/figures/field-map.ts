@@ -79,9 +79,16 @@ export function cellPixels(nx: number, ny: number, size: number, geometry?: MapG
     const s = cellScale(nx, ny, size);
     return { sx: s, sy: s };
   }
-  const { lx, ly } = geometry.domain;
-  const perLength = size / Math.max(lx, ly);
-  return { sx: Math.max(1, Math.round((lx / nx) * perLength)), sy: Math.max(1, Math.round((ly / ny) * perLength)) };
+  // Whole pixels per cell whose ratio is the cells' aspect (within a few %), with the longer side of
+  // the map near `size`: an aspect error counts 4x a size ratio's log.
+  const aspect = (geometry.domain.ly / ny) / (geometry.domain.lx / nx);
+  let best = { sx: 1, sy: 1, score: Infinity };
+  for (let sx = 1; sx <= 64; sx++) {
+    const sy = Math.max(1, Math.round(sx * aspect));
+    const score = Math.abs(sy / sx - aspect) / aspect + 0.25 * Math.abs(Math.log(Math.max(nx * sx, ny * sy) / size));
+    if (score < best.score) best = { sx, sy, score };
+  }
+  return { sx: best.sx, sy: best.sy };
 }
 
 /** Draws the field's cells into `r` with the map's top-left at (x0, y0); row 0 at the bottom; inactive

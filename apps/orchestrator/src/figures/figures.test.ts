@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colormap } from './colormap.ts';
-import { fieldRange, renderFieldMap } from './field-map.ts';
+import { cellPixels, fieldRange, renderFieldMap } from './field-map.ts';
 import { drawText, formatTick, textWidth } from './font.ts';
 import { niceTicks, renderLinePlot } from './line-plot.ts';
 import { renderMosaic } from './mosaic.ts';
@@ -84,5 +84,33 @@ describe('text, mosaic and line plot', () => {
     // Plot box: left 64, top 10, 220 x 150; y from 1e0 (bottom) to 1e2 (top): start at top-left, end bottom-right.
     expect(r.get(64, 10)).toEqual([255, 0, 0]);
     expect(r.get(64 + 219, 10 + 149)).toEqual([255, 0, 0]);
+  });
+});
+
+describe('site maps', () => {
+  it("draw cells at the site's aspect and leave inactive cells blank", () => {
+    // 75 m x 50 m cells (the shipped site): 3 x 2 px per cell, where the unit square gets 4 x 4.
+    const domain = { x0: 512000, y0: 5310000, lx: 4800, ly: 3200 };
+    expect(cellPixels(64, 64, 256, { domain })).toEqual({ sx: 3, sy: 2 });
+    expect(cellPixels(64, 64, 256)).toEqual({ sx: 4, sy: 4 });
+    const values = Float64Array.from({ length: 64 * 64 }, (_, c) => c);
+    const range = { min: 0, max: 4095 };
+    const all = decodePng(renderFieldMap(values, 64, 64, { geometry: { domain }, range }).toPng());
+    const active = Float64Array.from({ length: 64 * 64 }, (_, c) => (c === 0 ? 0 : 1));
+    const masked = decodePng(renderFieldMap(values, 64, 64, { geometry: { domain, active }, range }).toPng());
+    // The renders differ only where cell 0 (bottom left) is not under the frame: there the masked one is white.
+    const differing: [number, number][] = [];
+    for (let y = 0; y < all.height; y++) {
+      for (let x = 0; x < all.width; x++) {
+        const o = (y * all.width + x) * 4;
+        if ([0, 1, 2].some((k) => all.data[o + k] !== masked.data[o + k])) differing.push([x, y]);
+      }
+    }
+    expect(differing.length).toBeGreaterThan(0);
+    for (const [x, y] of differing) expect(Array.from(masked.data.subarray((y * all.width + x) * 4, (y * all.width + x) * 4 + 3))).toEqual([255, 255, 255]);
+    const xs = differing.map(([x]) => x);
+    const ys = differing.map(([, y]) => y);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeLessThan(3);
+    expect(Math.max(...ys) - Math.min(...ys)).toBeLessThan(2);
   });
 });

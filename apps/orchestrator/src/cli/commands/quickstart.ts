@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { isSite, readCase } from '@ldinv/fields';
+import { isSite, readCase, type Case } from '@ldinv/fields';
 import { INVERSION_METHODS } from '@ldinv/optim';
 import { ASSETS_DIR, readManifest, resolvePriorDir } from '@ldinv/prior';
 import { invertCommand } from './invert.ts';
@@ -28,8 +28,7 @@ interface Plan {
 }
 
 /** The case's prior if it resolves, else a shipped prior of the case's field kind and grid. */
-function findPrior(caseDir: string): string | null {
-  const c = readCase(caseDir);
+function findPrior(c: Case): string | null {
   if (c.prior) {
     try {
       resolvePriorDir(c.prior);
@@ -48,10 +47,11 @@ function findPrior(caseDir: string): string | null {
 }
 
 function plan(caseDir: string): Plan {
-  const prior = findPrior(caseDir);
+  const c = readCase(caseDir);
+  const prior = findPrior(c);
   const ldim = (INVERSION_METHODS as readonly string[]).includes('ldim');
   if (ldim && prior) {
-    const site = isSite(readCase(caseDir));
+    const site = isSite(c);
     return {
       method: 'ldim', mode: 'multistart', iters: 200, prior, ...(site ? { refine: SITE_REFINE } : {}),
       why: `LD-DIM with the shipped prior '${prior}'${site ? `, ${SITE_REFINE} refine iterations` : ''}`,

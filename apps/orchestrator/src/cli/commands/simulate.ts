@@ -15,10 +15,10 @@ interface SimulateOptionValues extends FieldOptionValues {
   case?: string;
   truth?: string;
   observationWells?: string;
-  sensors: string;
+  sensors?: string;
   layout?: string;
   noise: string;
-  bc: string;
+  bc?: string;
   tests?: string;
   seed: string;
   out: string;
@@ -36,10 +36,10 @@ export function registerSimulate(program: Command): void {
     .option('--case <dir>', 'a site (or any case) to twin: its case.json (domain, conditions, tests) without obs.csv; --grid, --bc and --tests come from it')
     .option('--truth <Y.npy>', 'the true ln K [ny, nx] instead of a generated field (e.g. a prior sample)')
     .option('--observation-wells <xy.csv>', 'sensor positions: CSV with columns x,y (site coordinates), instead of a layout')
-    .option('--sensors <n>', 'number of sensors (layout grid: a perfect square n^2, at k/(n+1))', '49')
+    .option('--sensors <n>', 'number of sensors (layout grid: a perfect square n^2, at k/(n+1)) (default 49)')
     .option('--layout <kind>', `sensor layout: ${SENSOR_LAYOUTS.join(' | ')} (default grid; random within the active area for a site)`)
     .option('--noise <r>', 'noise sigma relative to the head range of each test (0: noise-free)', '0.01')
-    .option('--bc <setup>', 'boundary setup: flow (h = 1 left, 0 right) | source (f = 1, h = 0 around)', 'flow')
+    .option('--bc <setup>', 'boundary setup: flow (h = 1 left, 0 right) | source (f = 1, h = 0 around) (default flow)')
     .option('--tests <wells.csv>', 'pumping tests: CSV x,y,rate,test (default: one test without wells)')
     .option('--seed <s>', 'seed of the field, the sensors and the noise', '0')
     .requiredOption('--out <dir>', 'case directory to write')
@@ -51,12 +51,12 @@ export function registerSimulate(program: Command): void {
 /** What the case is made on: a case's own grid, conditions and tests (--case), or the options'. */
 function setting(o: SimulateOptionValues): Pick<SimulateOptions, 'grid' | 'bc' | 'tests' | 'testNames' | 'units' | 'prior'> {
   if (o.case !== undefined) {
-    if (o.tests !== undefined) throw new Error('--case brings its own pumping tests: leave out --tests');
+    if (o.tests !== undefined || o.bc !== undefined) throw new Error('--case brings its own conditions and pumping tests: leave out --bc and --tests');
     const c = readCaseDescription(o.case);
     return { grid: c.grid, bc: c.bc, tests: c.tests, testNames: c.testNames, units: c.units, prior: o.prior ?? c.prior };
   }
   const grid = fieldFromOptions(o).grid;
-  const bc = o.bc;
+  const bc = o.bc ?? SIMULATE_DEFAULTS.bc;
   if (!BCS.includes(bc as BoundarySetup)) throw new Error(`--bc must be one of ${BCS.join(', ')}, got ${JSON.stringify(bc)}`);
   let tests = SIMULATE_DEFAULTS.tests;
   if (o.tests !== undefined) tests = parseWellsCsv(readText(o.tests), o.tests, grid);
@@ -95,10 +95,13 @@ function simulate(o: SimulateOptionValues): void {
   if (!SENSOR_LAYOUTS.includes(layout as SensorLayout)) {
     throw new Error(`--layout must be one of ${SENSOR_LAYOUTS.join(', ')}, got ${JSON.stringify(layout)}`);
   }
+  if (o.observationWells !== undefined && (o.sensors !== undefined || o.layout !== undefined)) {
+    throw new Error('--observation-wells gives the sensors themselves: leave out --sensors and --layout');
+  }
   const sensors: SimulateOptions['sensors'] =
     o.observationWells !== undefined
       ? readObservationWells(o.observationWells, base)
-      : { layout: layout as SensorLayout, count: numberOption('sensors', o.sensors, { integer: true, min: 1 }) };
+      : { layout: layout as SensorLayout, count: numberOption('sensors', o.sensors ?? String(SIMULATE_DEFAULTS.sensors.count), { integer: true, min: 1 }) };
   if (!o.force && existsSync(join(o.out, CASE_FILES.json))) {
     throw new Error(`${join(o.out, CASE_FILES.json)} exists; pass --force to overwrite it`);
   }
