@@ -54,6 +54,23 @@ export interface PinnPoints {
   sourceFree: boolean;
 }
 
+/** The boundary points of PinnPoints while they are collected. */
+interface BoundaryLists {
+  dirichlet: number[];
+  dirichletValue: number[];
+  noFlow: number[];
+  noFlowNormal: number[];
+  flux: number[];
+  fluxNormal: number[];
+  fluxValue: number[];
+}
+
+const boundaryLists = (): BoundaryLists => ({ dirichlet: [], dirichletValue: [], noFlow: [], noFlowNormal: [], flux: [], fluxNormal: [], fluxValue: [] });
+
+function boundaryPoints(lists: BoundaryLists): Pick<PinnPoints, keyof BoundaryLists> {
+  return Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, Float32Array.from(v as number[])])) as Pick<PinnPoints, keyof BoundaryLists>;
+}
+
 function cellCentres(nx: number, ny: number): Float32Array {
   const centres = new Float32Array(2 * nx * ny);
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) centres.set([(i + 0.5) / nx, (j + 0.5) / ny], 2 * (j * nx + i));
@@ -76,10 +93,8 @@ function presetPoints(problem: InversionProblem, wellWidthCells: number): PinnPo
     return c?.type === 'head' && 'value' in c ? c.value : null;
   };
   const s = { west: headOf('west'), east: headOf('east'), south: headOf('south'), north: headOf('north'), f: Number(site.recharge ?? 0) };
-  const dirichlet: number[] = [];
-  const dirichletValue: number[] = [];
-  const noFlow: number[] = [];
-  const noFlowNormal: number[] = [];
+  const lists = boundaryLists();
+  const { dirichlet, dirichletValue, noFlow, noFlowNormal } = lists;
   // Face centres of each side, as the FV scheme places its boundary values.
   const sides = [
     { value: s.west, normal: [1, 0], at: (k: number) => [0, (k + 0.5) / ny], n: ny },
@@ -101,11 +116,7 @@ function presetPoints(problem: InversionProblem, wellWidthCells: number): PinnPo
   const width = wellWidthCells / Math.max(nx, ny);
   return {
     centres,
-    dirichlet: Float32Array.from(dirichlet),
-    dirichletValue: Float32Array.from(dirichletValue),
-    noFlow: Float32Array.from(noFlow),
-    noFlowNormal: Float32Array.from(noFlowNormal),
-    flux: new Float32Array(0), fluxNormal: new Float32Array(0), fluxValue: new Float32Array(0),
+    ...boundaryPoints(lists),
     forcing: wellForcing(centres, tests, s.f, width),
     collocationCells: Int32Array.from({ length: nx * ny }, (_, c) => c),
     alpha: 1, headOffset: 0, headScale: 1,
@@ -134,13 +145,8 @@ function sitePoints(problem: InversionProblem, site: Site, wellWidthCells: numbe
   const headOffset = (lo + hi) / 2;
   const headScale = hi > lo ? (hi - lo) / 2 : 1;
   const scaled = (h: number) => (h - headOffset) / headScale;
-  const dirichlet: number[] = [];
-  const dirichletValue: number[] = [];
-  const noFlow: number[] = [];
-  const noFlowNormal: number[] = [];
-  const flux: number[] = [];
-  const fluxNormal: number[] = [];
-  const fluxValue: number[] = [];
+  const lists = boundaryLists();
+  const { dirichlet, dirichletValue, noFlow, noFlowNormal, flux, fluxNormal, fluxValue } = lists;
   // Outer faces of unknown cells, side by side.
   const outer: Record<Side, { normal: [number, number]; count: number; cell: (k: number) => number; at: (k: number) => [number, number] }> = {
     west: { normal: [-1, 0], count: ny, cell: (k) => k * nx, at: (k) => [0, (k + 0.5) / ny] },
@@ -195,11 +201,7 @@ function sitePoints(problem: InversionProblem, site: Site, wellWidthCells: numbe
   const forcing = Float32Array.from(wells, (s, k) => beta * (s + d.recharge[Math.floor(k / T)] / (d.dx * d.dy)));
   return {
     centres,
-    dirichlet: Float32Array.from(dirichlet),
-    dirichletValue: Float32Array.from(dirichletValue),
-    noFlow: Float32Array.from(noFlow),
-    noFlowNormal: Float32Array.from(noFlowNormal),
-    flux: Float32Array.from(flux), fluxNormal: Float32Array.from(fluxNormal), fluxValue: Float32Array.from(fluxValue),
+    ...boundaryPoints(lists),
     forcing,
     collocationCells: Int32Array.from({ length: nx * ny }, (_, c) => c).filter(unknown),
     alpha: (lx / ly) ** 2, headOffset, headScale,
