@@ -1,6 +1,14 @@
 // A device process: TensorFlow pins GPUs per process, so `--devices 0,1` runs one of these per listed
-// device (CUDA_VISIBLE_DEVICES set by the parent), each with its own thread pool.
+// device (CUDA_VISIBLE_DEVICES set by the parent). It loads the backend first, in its main thread, and
+// reports what loaded (the orchestrator refuses a GPU run that got no GPU build). With native
+// TensorFlow its members run in that same thread, one task at a time (the binding must not be loaded
+// by a second thread, tensorflow/tfjs#8388); with wasm or cpu they run on its own thread pool.
+import { initBackend } from '@ldinv/tensor';
+import type { BackendRecord } from '../run-store/run-manifest.ts';
+import { backendRecordOf } from './backend-record.ts';
 import type { FromDevice, ToDevice } from './device-messages.ts';
+import type { Executor } from './executor.ts';
+import { InProcessExecutor } from './in-process.ts';
 import { ThreadPoolExecutor } from './thread-pool.ts';
 
 const send = (m: FromDevice) => process.send?.(m);
@@ -9,17 +17,33 @@ process.on('SIGINT', () => {});
 // The orchestrator is gone (e.g. kill -9): nobody will take our results, so stop.
 process.on('disconnect', () => process.exit(0));
 
-let executor: ThreadPoolExecutor | null = null;
+const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
+
 let device = '';
+let workers = 1;
+/** Settles when the backend has loaded (with this process's record and whether it is native), or failed. */
+let loaded: Promise<{ record: BackendRecord; native: boolean }> | null = null;
+let executor: Promise<Executor> | null = null;
 const controllers = new Map<number, AbortController>();
 
 process.on('message', (msg: ToDevice) => {
   switch (msg.type) {
     case 'init':
       device = msg.device;
-      executor = new ThreadPoolExecutor({ workers: msg.workers, config: msg.config });
-      send({ type: 'ready' });
+      workers = msg.workers;
+      loaded = initBackend({ backend: msg.backend }).then((report) => {
+        const native = report.backend === 'tensorflow';
+        const record = backendRecordOf(report, device, native ? 1 : workers);
+        send({ type: 'ready', report, record, slots: record.threads });
+        return { record, native };
+      });
+      loaded.catch((err: unknown) => send({ type: 'init-error', message: `device ${device}: ${oneLine(err)}` }));
       break;
+    case 'configure': {
+      const { config } = msg;
+      executor = loaded!.then(({ native }) => (native ? new InProcessExecutor(config) : new ThreadPoolExecutor({ workers, config })));
+      break;
+    }
     case 'run': {
       const { id } = msg.task;
       const ctrl = new AbortController();
@@ -28,10 +52,13 @@ process.on('message', (msg: ToDevice) => {
         report: (member: number, iteration: number, misfit: number, regulariser: number) =>
           send({ type: 'progress', id, member, iteration, misfit, regulariser }),
       };
-      executor!
-        .run(msg.task, progress, ctrl.signal)
+      const configured = executor ?? Promise.reject(new Error(`device ${device}: task ${id} before the run's configuration`));
+      Promise.all([configured, loaded!])
+        .then(([ex, { record }]) =>
+          ex.run(msg.task, progress, ctrl.signal).then((result) => ({ ...result, worker: `device ${device} ${result.worker}`, runtime: record })),
+        )
         .then(
-          (result) => send({ type: 'result', id, result: { ...result, worker: `device ${device} ${result.worker}` } }),
+          (result) => send({ type: 'result', id, result }),
           (err: unknown) => send({ type: 'error', id, message: err instanceof Error ? err.message : String(err) }),
         )
         .finally(() => controllers.delete(id));
@@ -41,7 +68,10 @@ process.on('message', (msg: ToDevice) => {
       controllers.get(msg.id)?.abort();
       break;
     case 'close':
-      void (executor?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+      void (executor ?? Promise.resolve(null))
+        .then((ex) => ex?.close())
+        .catch(() => undefined)
+        .finally(() => process.exit(0));
       break;
   }
 });

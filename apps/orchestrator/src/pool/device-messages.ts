@@ -1,15 +1,23 @@
 // Messages between the orchestrator and a device process (IPC with structured-clone serialisation,
 // so typed arrays stay binary).
+import type { BackendReport } from '@ldinv/tensor';
+import type { BackendRecord } from '../run-store/run-manifest.ts';
+import type { BackendChoice } from '../run/config.ts';
 import type { MemberTask, TaskResult, WorkerConfig } from './task.ts';
 
 export type ToDevice =
-  | { type: 'init'; config: WorkerConfig; workers: number; device: string }
+  /** Load the backend (in the process's main thread) and answer 'ready' or 'init-error'. */
+  | { type: 'init'; backend: BackendChoice; workers: number; device: string }
+  /** The run's configuration: start the threads (or the in-process runner) that run members. */
+  | { type: 'configure'; config: WorkerConfig }
   | { type: 'run'; task: MemberTask }
   | { type: 'abort'; id: number }
   | { type: 'close' };
 
 export type FromDevice =
-  | { type: 'ready' }
+  /** `slots`: tasks this process runs at once (1 with native TensorFlow, else its threads). */
+  | { type: 'ready'; report: BackendReport; record: BackendRecord; slots: number }
+  | { type: 'init-error'; message: string }
   | { type: 'progress'; id: number; member: number; iteration: number; misfit: number; regulariser: number }
   | { type: 'result'; id: number; result: TaskResult }
   | { type: 'error'; id: number; message: string };

@@ -1,5 +1,6 @@
 // The "process" role: something that runs member tasks somewhere (a thread pool here, device processes,
 // later a queue). The scheduler (submit role) sees only this interface.
+import type { BackendRecord } from '../run-store/run-manifest.ts';
 import type { MemberTask, ProgressSink, TaskResult } from './task.ts';
 
 export interface Executor {
@@ -7,6 +8,8 @@ export interface Executor {
   readonly slots: number;
   /** Runs a task; rejects when the worker dies, the task throws, or `signal` aborts it. */
   run(task: MemberTask, progress: ProgressSink, signal: AbortSignal): Promise<TaskResult>;
+  /** What its processes loaded, where it knows before their results say (device processes). */
+  backends?(): BackendRecord[];
   /** Stops every worker; in-flight tasks are abandoned. */
   close(): Promise<void>;
 }

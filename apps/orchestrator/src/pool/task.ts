@@ -1,6 +1,7 @@
 // What travels between the orchestrator and a worker. Nothing here knows where a task runs.
 import type { MessagePort } from 'node:worker_threads';
 import type { MemberSolution } from '../run-store/member-record.ts';
+import type { BackendRecord } from '../run-store/run-manifest.ts';
 import type { MemberSettings } from '../run/config.ts';
 
 /** Static configuration, given once to every worker (piscina workerData, device process argv). */
@@ -37,6 +38,9 @@ export interface TaskResult {
   members: MemberOutcome[];
   /** Backend the worker runs on, as @ldinv/tensor reports it. */
   backend: string;
+  /** The process the worker runs in and what it loaded (package, version, GPU build); absent from
+   *  queue workers of versions before it was recorded. */
+  runtime?: BackendRecord;
   worker: string;
   startedAt: string;
   /** Epoch ms (performance.timeOrigin + now(): comparable across threads and processes) when the handler began. */

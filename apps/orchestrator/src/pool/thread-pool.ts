@@ -38,7 +38,9 @@ export class ThreadPoolExecutor implements Executor {
     const { port1, port2 } = new MessageChannel();
     Comlink.expose(progress, port1);
     try {
-      return await this.pool.run({ ...task, progress: port2 }, { transferList: [port2], signal });
+      const result = await this.pool.run({ ...task, progress: port2 }, { transferList: [port2], signal });
+      if (result.runtime) result.runtime.threads = this.slots;
+      return result;
     } finally {
       port1.close();
     }

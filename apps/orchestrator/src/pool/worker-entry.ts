@@ -6,8 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Piscina } from 'piscina';
+import { backendReport } from '@ldinv/tensor';
 import { createMemberContext, type MemberContext } from '../member/member-context.ts';
 import { runMembers } from '../member/run-members.ts';
+import { backendRecordOf } from './backend-record.ts';
 import { FAULT_ENV, faultsFor, parseFaultRules } from './fault-inject.ts';
 import { resultBuffers, type ProgressSink, type TaskResult, type WorkerConfig, type WorkerTask } from './task.ts';
 
@@ -50,8 +52,11 @@ export async function runTask(task: WorkerTask, config: WorkerConfig = workerDat
     const members = await runMembers(ctx, task.members, progress ? (...a) => void pending.push(progress.report(...a)) : undefined);
     // Every report delivered before the result, so observers see a member's last iteration first.
     await Promise.all(pending);
+    const report = backendReport();
     return {
       id: task.id, members, backend: ctx.backend, worker: `${hostname()}:${process.pid}/${threadId}`,
+      // One thread's view; the pool that runs it fills in its thread count and device.
+      ...(report ? { runtime: backendRecordOf(report, null, 1) } : {}),
       startedAt, startEpochMs, endEpochMs: now(), initMs,
     };
   } finally {

@@ -7,6 +7,30 @@ import type { InvertConfig } from '../run/config.ts';
 /** 'incomplete': a sharded run aggregated while members are still missing. */
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed' | 'incomplete';
 
+/**
+ * What one process that ran members loaded: a device process (`device` = its --devices id), the local
+ * pool of the orchestrator (`device` null), or a queue worker's pool. Recorded so a run says which
+ * TensorFlow build did the work (tfjs-node-gpu and tfjs-node both call their backend 'tensorflow').
+ */
+export interface BackendRecord {
+  /** `host:pid` of the process. */
+  process: string;
+  /** The --devices id this process was started for; null for a pool without devices. */
+  device: string | null;
+  /** tfjs backend name: 'tensorflow' | 'wasm' | 'cpu'. */
+  backend: string;
+  /** npm package that provides it, e.g. '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm'. */
+  package: string;
+  /** Installed version of that package; null when its package.json could not be read. */
+  version: string | null;
+  /** True only for the GPU build of TensorFlow (@tensorflow/tfjs-node-gpu). */
+  gpu: boolean;
+  /** CUDA_VISIBLE_DEVICES in that process, null when unset. */
+  visibleDevices: string | null;
+  /** Threads that run members in this process (1 for native TensorFlow: its binding is loaded once). */
+  threads: number;
+}
+
 /** One invocation of `ldinv invert` on this run dir (the first run, then each resume). */
 export interface RunSession {
   startedAt: string;
@@ -34,6 +58,9 @@ export interface RunSession {
   taskMs?: number;
   /** Sum of one-time worker initialisations (backend, case, prior), ms. */
   workerInitMs?: number;
+  /** One entry per process that ran (or was started to run) members this session. Absent in
+   *  sessions written before it was recorded. */
+  backends?: BackendRecord[];
 }
 
 export interface RunManifest {
@@ -56,8 +83,12 @@ export interface RunManifest {
   shards?: number;
   /** Package versions (node, ldinv libs, tfjs, pool libraries). */
   versions: Record<string, string>;
-  /** Backend the workers actually use, as @ldinv/tensor reports it; null until one has started. */
+  /** Backend the workers actually use, as @ldinv/tensor reports it; null until one has started. The
+   *  first worker's name only: `backends` says which package, per process. */
   backend: string | null;
+  /** The latest session's `backends` (per process: package, version, GPU build, visible device).
+   *  Absent in runs written before it was recorded. */
+  backends?: BackendRecord[];
   seeds: { run: number; members: number[] };
   createdAt: string;
   sessions: RunSession[];

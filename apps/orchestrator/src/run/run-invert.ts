@@ -5,11 +5,12 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { caseFilesHash, priorHash, readCaseFiles } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
+import { DeviceExecutor } from '../pool/device-executor.ts';
 import type { Executor } from '../pool/executor.ts';
 import type { WorkerConfig } from '../pool/task.ts';
 import type { MemberJobContext } from '../queue/member-job.ts';
 import type { QueueLink } from '../queue/queue-executor.ts';
-import type { RunSession, RunStatus } from '../run-store/run-manifest.ts';
+import type { BackendRecord, RunSession, RunStatus } from '../run-store/run-manifest.ts';
 import { memberSettingsOf, METHODS_WITH_PRIOR } from './config.ts';
 import { RunEvents, type RunListener } from './events.ts';
 import { runKeyOf, type PreparedRun } from './prepare-run.ts';
@@ -23,6 +24,9 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Members go to this queue, one job each, for `ldinv worker`s anywhere; absent: a local pool. */
   queue?: QueueLink;
+  /** A local executor the caller started (device processes that have said what they loaded) and
+   *  configured for this run; the caller closes it. Absent: one is created here, and closed. */
+  executor?: Executor;
 }
 
 export interface ExecuteOutcome {
@@ -53,7 +57,24 @@ export function jobContextOf(run: PreparedRun): MemberJobContext {
 async function createExecutor(run: PreparedRun, queue: QueueLink | undefined): Promise<Executor> {
   if (queue) return queue.executor(jobContextOf(run));
   const { workers, devices } = run.manifest.config;
-  return createLocalExecutor({ workers, devices, config: workerConfigOf(run) });
+  const executor = createLocalExecutor({ workers, devices, config: workerConfigOf(run) });
+  // Device processes say what they loaded before any task: their slots (1 with native TensorFlow) are known.
+  if (executor instanceof DeviceExecutor) {
+    try {
+      await executor.open();
+    } catch (err) {
+      await executor.close();
+      throw err;
+    }
+  }
+  return executor;
+}
+
+/** Records of the same process (and device) once, the executor's first. */
+function mergeBackends(...lists: BackendRecord[][]): BackendRecord[] {
+  const out: BackendRecord[] = [];
+  for (const r of lists.flat()) if (!out.some((b) => b.process === r.process && b.device === r.device)) out.push(r);
+  return out;
 }
 
 export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): Promise<ExecuteOutcome> {
@@ -74,6 +95,8 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
     batch, devices: queue ? null : config.devices, host: hostname(), pid: process.pid,
     ...(queue ? { queue: queue.target.shownUrl } : {}), ...(shard ? { shard: shardLabel(shard) } : {}),
   };
+  const started = opts.executor?.backends?.() ?? [];
+  if (started.length > 0) session.backends = started;
   manifest.sessions.push(session);
   manifest.status = 'running';
   if (!shard) store.writeManifest(manifest);
@@ -86,11 +109,13 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
 
   const signal = opts.signal ?? new AbortController().signal;
   let schedule: ScheduleResult = {
-    done: [], failed: [], interrupted: false, backend: null, overheadMs: 0, taskMs: 0, workerInitMs: 0,
+    done: [], failed: [], interrupted: false, backend: null, backends: [], overheadMs: 0, taskMs: 0, workerInitMs: 0,
   };
+  let executor: Executor | undefined = opts.executor;
   // A resume of a finished run has nothing to plan: no workers to start.
   if (run.planned.length > 0) {
-    const executor = await createExecutor(run, queue);
+    const own = executor === undefined;
+    executor ??= await createExecutor(run, queue);
     try {
       schedule = await runScheduled({
         executor, events, signal, batch, maxAttempts: config.maxAttempts,
@@ -98,7 +123,7 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
         persist: (record) => store.writeMember(record),
       });
     } finally {
-      await executor.close();
+      if (own) await executor.close();
     }
   }
   const wallMs = performance.now() - t0;
@@ -115,7 +140,10 @@ export async function executeRun(run: PreparedRun, opts: ExecuteOptions = {}): P
     overheadMs: schedule.overheadMs, taskMs: schedule.taskMs, workerInitMs: schedule.workerInitMs,
   });
   manifest.status = status;
+  const backends = mergeBackends(executor?.backends?.() ?? [], schedule.backends);
+  if (backends.length > 0) session.backends = backends;
   manifest.backend = schedule.backend ?? manifest.backend;
+  if (backends.length > 0) manifest.backends = backends;
   manifest.counts = { members: config.members, done, failed };
   if (status === 'interrupted') manifest.reason = 'interrupted (signal); resume with --resume';
   else if (status === 'failed') manifest.reason = `${expected - done - failed} members have no record`;

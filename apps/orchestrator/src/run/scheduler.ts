@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Executor } from '../pool/executor.ts';
 import type { MemberSpec, MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
+import type { BackendRecord } from '../run-store/run-manifest.ts';
 import { MEMBER_RECORD_VERSION, type DoneMember, type MemberRecord } from '../run-store/member-record.ts';
 import type { RunEvents } from './events.ts';
 import { planBatches } from './plan.ts';
@@ -25,6 +26,8 @@ export interface ScheduleResult {
   failed: number[];
   interrupted: boolean;
   backend: string | null;
+  /** What each process that returned a result loaded (one entry per process and device). */
+  backends: BackendRecord[];
   /** Dispatch + result transfer + persistence, summed over tasks, ms. */
   overheadMs: number;
   /** In-worker wall time summed over tasks (initialisation excluded), ms. */
@@ -46,7 +49,7 @@ export async function runScheduled(opts: ScheduleOptions): Promise<ScheduleResul
   const errors = new Map<number, string[]>();
   const finished = new Set<number>();
   const out: ScheduleResult = {
-    done: [], failed: [], interrupted: false, backend: null, overheadMs: 0, taskMs: 0, workerInitMs: 0,
+    done: [], failed: [], interrupted: false, backend: null, backends: [], overheadMs: 0, taskMs: 0, workerInitMs: 0,
   };
   let nextId = 0;
   const queue: MemberTask[] = planBatches(opts.members.map((m) => m.index), opts.batch).map((idx) => ({
@@ -95,6 +98,8 @@ export async function runScheduled(opts: ScheduleOptions): Promise<ScheduleResul
     }
     out.taskMs += result.endEpochMs - result.startEpochMs - result.initMs;
     out.backend ??= result.backend;
+    const rt = result.runtime;
+    if (rt && !out.backends.some((b) => b.process === rt.process && b.device === rt.device)) out.backends.push(rt);
     const byIndex = new Map(result.members.map((m) => [m.index, m]));
     const missing = task.members.filter((m) => !byIndex.has(m.index));
     if (missing.length > 0) fail({ ...task, members: missing }, `worker returned no result for member(s) ${missing.map((m) => m.index)}`);
