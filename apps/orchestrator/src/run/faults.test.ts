@@ -1,11 +1,14 @@
 // Worker deaths, device processes and the machine-readable output, through the real CLI.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, viewReport } from '../report/browser-check.fixture.ts';
+import { installedVersion } from '../pool/backend-record.ts';
 import { readJournal } from '../run-store/journal.ts';
 import { decodeMemberRecord } from '../run-store/member-record.ts';
+import type { RunManifest } from '../run-store/run-manifest.ts';
 import { readJson, runLdinv, runNumbers } from './ldinv-process.fixture.ts';
 import { writeTestCase } from './test-case.fixture.ts';
 
@@ -16,6 +19,15 @@ const args = (out: string, extra: string[]) => [
   // 20 iterations do not reach the noise level; keep every finished member in the statistics.
   '--max-misfit', '1000', '--out', out, ...extra,
 ];
+/** Whether the GPU build of TensorFlow could load here at all (it cannot on the test machines). */
+const gpuBuildInstalled = (() => {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const member = (run: string, m: number) => {
   const path = join(run, 'members', `m${String(m).padStart(5, '0')}.msgpack`);
   return decodeMemberRecord(readFileSync(path), path);
@@ -47,10 +59,28 @@ describe('faults and device processes', () => {
     }
   });
 
-  it('--devices 0,1 runs one process per device, spreads members and gives the thread pool\'s numbers; --json prints events', async () => {
+  it.skipIf(gpuBuildInstalled)('--devices 0 without a GPU build is refused in one line, before a run directory exists, unless --backend wasm', async () => {
+    const out = join(root, 'no-gpu');
+    const r = await runLdinv(args(out, ['--devices', '0']));
+    expect(r.stderr).toBe(
+      'ldinv: --devices 0 asks for a GPU, but the backend that loads here is wasm (@tensorflow/tfjs-node-gpu is not installed): ' +
+        'install @tensorflow/tfjs-node-gpu, or pass --backend wasm to run on CPU processes\n',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    // --backend tensorflow asks for native TensorFlow: nothing loads here, also one line.
+    const t = await runLdinv(args(out, ['--devices', '0', '--backend', 'tensorflow']));
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/^ldinv: device 0: backend tensorflow: cannot load tfjs-node-gpu \(@tensorflow\/tfjs-node-gpu is not installed\), tfjs-node \(.*\)\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--devices 0,1 --backend wasm runs one process per device, spreads members, gives the thread pool\'s numbers, records each process\'s backend; --json prints events', async () => {
     const pool = join(root, 'pool');
     const devices = join(root, 'devices');
-    const [a, b] = [await runLdinv(args(pool, ['--workers', '2'])), await runLdinv(args(devices, ['--devices', '0,1', '--workers', '1', '--batch', '1', '--json']))];
+    const wasm = ['--backend', 'wasm'];
+    const [a, b] = [await runLdinv(args(pool, ['--workers', '2', ...wasm])), await runLdinv(args(devices, ['--devices', '0,1', '--workers', '1', '--batch', '1', '--json', ...wasm]))];
     expect(a.code).toBe(0);
     expect(b.stderr).toBe('');
     expect(b.code).toBe(0);
@@ -64,5 +94,17 @@ describe('faults and device processes', () => {
     });
     expect(new Set(workers)).toEqual(new Set(['device 0', 'device 1']));
     expect(runNumbers(devices)).toEqual(runNumbers(pool));
+    // run.json: one entry per device process, honest that it ran wasm on the CPU, and which device it saw.
+    const wasmPackage = { backend: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: installedVersion('@tensorflow/tfjs-backend-wasm'), gpu: false, threads: 1 };
+    expect(wasmPackage.version).toMatch(/^\d+\.\d+\.\d+/);
+    const manifest = readJson<RunManifest>(join(devices, 'run.json'));
+    const entries = [...(manifest.backends ?? [])].sort((x, y) => String(x.device).localeCompare(String(y.device)));
+    expect(entries).toEqual(['0', '1'].map((d) => ({ ...wasmPackage, device: d, visibleDevices: d, process: expect.stringMatching(`^${hostname()}:\\d+$`) as unknown })));
+    expect(entries[0].process).not.toBe(entries[1].process);
+    expect(manifest.sessions.at(-1)!.backends).toEqual(manifest.backends);
+    expect(manifest.backend).toBe('wasm');
+    // The local pool: one entry, the orchestrator's own process, no device.
+    const local = readJson<RunManifest>(join(pool, 'run.json'));
+    expect(local.backends).toEqual([{ ...wasmPackage, threads: 2, device: null, visibleDevices: process.env.CUDA_VISIBLE_DEVICES ?? null, process: expect.stringMatching(/:\d+$/) as unknown }]);
   });
 });

@@ -4,11 +4,13 @@
 // no aggregation (`ldinv aggregate` merges the shards).
 import type { Command } from 'commander';
 import { aggregateRun } from '../../aggregate/aggregate-run.ts';
+import { checkDeviceBackends } from '../../pool/backend-record.ts';
+import { DeviceExecutor } from '../../pool/device-executor.ts';
 import { QueueLink } from '../../queue/queue-executor.ts';
 import { queueUrlOption, redactUrl, redisOptions } from '../../queue/redis-url.ts';
-import { autoBatch, BACKENDS, INVERT_DEFAULTS, LATENT_PARAMS, METHODS, MODES, type InvertConfig } from '../../run/config.ts';
+import { autoBatch, BACKENDS, INVERT_DEFAULTS, LATENT_PARAMS, METHODS, MODES, type BackendChoice, type InvertConfig } from '../../run/config.ts';
 import { prepareNewRun, prepareResume, prepareShard, type PreparedRun } from '../../run/prepare-run.ts';
-import { executeRun } from '../../run/run-invert.ts';
+import { executeRun, workerConfigOf } from '../../run/run-invert.ts';
 import { parseShard, shardLabel } from '../../run/shard.ts';
 import { parseDevices } from '../../run/validate.ts';
 import { numberOption } from '../field-options.ts';
@@ -122,11 +124,17 @@ function checkSpreading(o: InvertOptionValues, given: Partial<InvertConfig>): vo
   if (given.batch !== undefined && given.batch !== 1) throw new Error(`--batch: with --queue every member is its own job, got --batch ${given.batch}`);
 }
 
-export function prepareFromOptions(o: InvertOptionValues): PreparedRun {
+const resuming = (o: InvertOptionValues) => o.resume !== undefined && o.resume !== false;
+
+/**
+ * A new run or shard (or a resume, given `devices`) whose device processes run native TensorFlow,
+ * one thread each: by default each process gets its share of the members as one batch.
+ */
+export function prepareFromOptions(o: InvertOptionValues, nativeDevices = false): PreparedRun {
   const given = explicitOptions(o);
   checkSpreading(o, given);
   const shard = o.shard === undefined ? null : parseShard(o.shard);
-  if (o.resume !== undefined && o.resume !== false) {
+  if (resuming(o)) {
     const dir = typeof o.resume === 'string' ? o.resume : o.out;
     if (!dir) throw new Error('--resume needs the run directory: --resume runs/NAME (or --out runs/NAME --resume)');
     if (typeof o.resume === 'string' && o.out !== undefined && o.out !== o.resume) {
@@ -138,24 +146,61 @@ export function prepareFromOptions(o: InvertOptionValues): PreparedRun {
   if (!given.case) throw new Error('--case <dir> is required');
   const members = given.members ?? INVERT_DEFAULTS.members;
   const workers = given.workers ?? INVERT_DEFAULTS.workers;
-  const batch = given.batch ?? (o.queue ? 1 : autoBatch(members, workers * (given.devices?.length ?? 1)));
+  const processes = given.devices?.length ?? 1;
+  const batch = given.batch ?? (o.queue ? 1 : nativeDevices ? Math.ceil(members / processes) : autoBatch(members, workers * processes));
   const config = { ...INVERT_DEFAULTS, ...given, batch, case: given.case };
   return shard ? prepareShard(o.out, config, shard) : prepareNewRun(o.out, config);
 }
 
+/**
+ * `--devices`: starts the device processes and waits until each has loaded its backend; a run that
+ * asks for GPUs (backend auto or tensorflow) and gets no GPU build of TensorFlow is refused with one
+ * line. Null without devices.
+ */
+async function openDevices(devices: string[] | null, backend: BackendChoice, workers: number): Promise<DeviceExecutor | null> {
+  if (!devices) return null;
+  const executor = new DeviceExecutor({ devices, workers, backend });
+  try {
+    const ready = await executor.open();
+    checkDeviceBackends(devices, backend, ready.map((r) => r.report));
+    return executor;
+  } catch (err) {
+    await executor.close();
+    throw err;
+  }
+}
+
 /** Runs (or resumes) and aggregates; resolves with the report path (a shard: with its run directory). */
 export async function invertCommand(o: InvertOptionValues, out: NodeJS.WriteStream = process.stdout): Promise<string> {
-  checkSpreading(o, explicitOptions(o));
+  const given = explicitOptions(o);
+  checkSpreading(o, given);
   // Redis first: an unreachable queue or a wrong password fails before a run directory exists.
   const queue = o.queue === undefined ? undefined : await QueueLink.open({ connection: redisOptions(o.queue), shownUrl: redactUrl(o.queue) });
+  let devices: DeviceExecutor | null = null;
   try {
-    return await invertPrepared(prepareFromOptions(o), o, out, queue);
+    // Device processes next, so a GPU run that would run on CPU is refused before run.json is written.
+    // A resume's devices and backend are the run's (unless --devices is given): read without writing.
+    if (!queue && !resuming(o)) {
+      const d = INVERT_DEFAULTS;
+      devices = await openDevices(given.devices ?? d.devices, given.backend ?? d.backend, given.workers ?? d.workers);
+    }
+    const native = devices?.backends().every((b) => b.backend === 'tensorflow') ?? false;
+    const run = prepareFromOptions(o, native);
+    if (!queue && resuming(o)) {
+      const c = run.manifest.config;
+      devices = await openDevices(c.devices, c.backend, c.workers);
+    }
+    devices?.configure(workerConfigOf(run));
+    return await invertPrepared(run, o, out, queue, devices ?? undefined);
   } finally {
+    await devices?.close();
     await queue?.close();
   }
 }
 
-async function invertPrepared(run: PreparedRun, o: InvertOptionValues, out: NodeJS.WriteStream, queue: QueueLink | undefined): Promise<string> {
+async function invertPrepared(
+  run: PreparedRun, o: InvertOptionValues, out: NodeJS.WriteStream, queue: QueueLink | undefined, executor: DeviceExecutor | undefined,
+): Promise<string> {
   const mode = viewMode(o.json ?? false, out);
   const { iters, refine, method } = run.manifest.config;
   // A member's budget: the latent descent, then (ldim) up to `refine` refine iterations.
@@ -172,7 +217,7 @@ async function invertPrepared(run: PreparedRun, o: InvertOptionValues, out: Node
   process.on('SIGTERM', onSignal);
   let outcome;
   try {
-    outcome = await executeRun(run, { listeners: [view.listener], signal: ctrl.signal, queue });
+    outcome = await executeRun(run, { listeners: [view.listener], signal: ctrl.signal, queue, executor });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
