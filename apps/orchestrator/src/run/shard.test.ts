@@ -2,7 +2,8 @@
 // (tools/slurm/ldinv-array.sbatch, with the variables Slurm would set) into one run directory, and
 // `ldinv aggregate` merges them into what one uninterrupted local run gives, bit for bit.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,20 +15,21 @@ import { inShard, parseShard } from './shard.ts';
 import { writeTestCase } from './test-case.fixture.ts';
 
 const SBATCH = fileURLToPath(new URL('../../../../tools/slurm/ldinv-array.sbatch', import.meta.url));
+const SBATCH_GPU = fileURLToPath(new URL('../../../../tools/slurm/ldinv-array-gpu.sbatch', import.meta.url));
 const caseDir = writeTestCase();
 const root = mkdtempSync(join(tmpdir(), 'ldinv-shards-'));
 const MEMBERS = 8;
 const NUMBERS = ['--method', 'pixel', '--mode', 'rml', '--iters', '30', '--max-misfit', '1000'];
 let reference: Map<string, Buffer>;
 
-/** One array task, as Slurm would start it. */
-function arrayTask(out: string, index: number, count: number, extra: string[] = []): Promise<Finished> {
+/** One array task, as Slurm would start it (`slurm`: more of its variables, e.g. CUDA_VISIBLE_DEVICES). */
+function arrayTask(out: string, index: number, count: number, extra: string[] = [], script = SBATCH, slurm: NodeJS.ProcessEnv = {}): Promise<Finished> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, SLURM_ARRAY_TASK_ID: String(index), SLURM_ARRAY_TASK_COUNT: String(count), SLURM_CPUS_PER_TASK: '1',
+    ...process.env, ...slurm, SLURM_ARRAY_TASK_ID: String(index), SLURM_ARRAY_TASK_COUNT: String(count), SLURM_CPUS_PER_TASK: '1',
     CASE: caseDir, OUT: out, MEMBERS: String(MEMBERS), SEED: '11', LDINV: `${process.execPath} ${LDINV_BIN}`, LDINV_ARGS: [...NUMBERS, ...extra].join(' '),
   };
   delete env.LDINV_FAULT_INJECT;
-  const child = spawn('bash', [SBATCH], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -94,5 +96,30 @@ describe('--shard I/N', () => {
     const again = await arrayTask(out, 2, 4);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout.trim().split('\n')[0])).toMatchObject({ type: 'run-start', planned: [], shard: '2/4', resumed: true });
+  });
+
+  it('the GPU script passes Slurm\'s CUDA_VISIBLE_DEVICES as --devices; without the GPU build it stops in one line, or runs wasm when asked', async () => {
+    let gpuBuild = true;
+    try {
+      createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
+    } catch {
+      gpuBuild = false;
+    }
+    const out = join(root, 'gpu');
+    if (!gpuBuild) {
+      const refused = await arrayTask(out, 0, 4, [], SBATCH_GPU, { CUDA_VISIBLE_DEVICES: '2' });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.split('\n').filter((l) => l.startsWith('ldinv:'))).toEqual([
+        expect.stringMatching(/^ldinv: --devices 2 asks for a GPU, but the backend that loads here is wasm \(.*\): install @tensorflow\/tfjs-node-gpu, or pass --backend wasm to run on CPU processes$/),
+      ]);
+      expect(existsSync(out)).toBe(false);
+    }
+    const r = await arrayTask(out, 1, 4, ['--backend', 'wasm'], SBATCH_GPU, { CUDA_VISIBLE_DEVICES: '2' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('CUDA_VISIBLE_DEVICES=2, --devices 2');
+    expect(memberFiles(out)).toEqual(['m00001.msgpack', 'm00005.msgpack']);
+    const session = readJournal(join(out, 'journal.shard-1-of-4.ndjson')).find((e) => e.type === 'session')!.session as RunSession;
+    expect(session.devices).toEqual(['2']);
+    expect(session.backends).toEqual([expect.objectContaining({ device: '2', visibleDevices: '2', backend: 'wasm', gpu: false, threads: 1 })]);
   });
 });
