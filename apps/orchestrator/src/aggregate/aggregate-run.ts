@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, isSite, readCase, writeNpy, type Case } from '@ldinv/fields';
+import { readManifest } from '@ldinv/prior';
 import { buildInversionProblem, inObservationOrder } from '@ldinv/optim';
 import { DarcySystem, logKLevelFree, solveHeads } from '@ldinv/solver';
 import { writeFileAtomic } from '@ldinv/tensor';
@@ -18,6 +19,30 @@ import { aggregateMembers, type AggregateCase, type AggregateResult } from './en
 export interface AggregateRunOptions {
   /** Overrides the run's --max-misfit. */
   maxMisfit?: number;
+  /** ln K threshold of the probability map (default: midway between a bimaterial prior's materials). */
+  threshold?: number;
+}
+
+/** The probability map's threshold: the option, else midway between the two materials of the run's
+ *  bimaterial prior (or of the case's bimaterial generator), with the high material's volume fraction. */
+export function thresholdOf(c: Case, priorDir: string | null, given?: number): AggregateCase['threshold'] {
+  const fractionOf = (field: unknown) => {
+    const f = field as { kind?: string; fraction?: number } | undefined;
+    return f?.kind === 'bimaterial' && typeof f.fraction === 'number' ? f.fraction : null;
+  };
+  const prior = priorDir ? readManifest(priorDir) : null;
+  if (given !== undefined) {
+    return { value: given, source: '--threshold', highFraction: fractionOf(prior?.dataset.field) ?? fractionOf(c.field) };
+  }
+  if (prior?.phases) {
+    const [low, high] = prior.phases;
+    return { value: (low + high) / 2, source: `midway between the materials of prior ${prior.name} (${low}, ${high})`, highFraction: fractionOf(prior.dataset.field) };
+  }
+  if (c.field?.kind === 'bimaterial') {
+    const { logKLow, logKHigh, fraction } = c.field;
+    return { value: (logKLow + logKHigh) / 2, source: `midway between the case's materials (${logKLow}, ${logKHigh})`, highFraction: fraction };
+  }
+  return undefined;
 }
 
 export interface AggregateRunOutcome {
@@ -65,6 +90,18 @@ export function aggregateCaseOf(c: Case, caseDir: string): AggregateCase {
   };
 }
 
+/** The robustness figures for summary.json: modes without their maps, the probability map by file. */
+function robustnessSummary(result: AggregateResult) {
+  const r = result.robustness;
+  if (!r) return null;
+  return {
+    modeRule: r.modes.rule, silhouette: r.modes.silhouette,
+    modes: r.modes.modes.map((m, k) => ({ weight: m.weight, members: m.members, medoid: m.medoid, meanMisfit: m.meanMisfit, relL2LogK: r.modeErrors[k] })),
+    threshold: r.threshold, probabilityFile: r.probability ? 'ensemble/logk_above_threshold.npy' : null,
+    brier: r.brier, brierSkill: r.brierSkill, errorCv: r.errorCv,
+  };
+}
+
 /** What the figures need of a case: a site's geometry, its tests' wells and names. */
 function figureCaseOf(c: Case, aggCase: AggregateCase): FigureCase {
   const base = { observations: c.observations, tests: c.tests.length, truthLogK: c.truthLogK };
@@ -84,7 +121,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
   const maxMisfit = opts.maxMisfit ?? config.maxMisfit;
   if (!(maxMisfit > 0)) throw new Error(`--max-misfit must be > 0, got ${maxMisfit}`);
   const c = readCase(config.case);
-  const aggCase = aggregateCaseOf(c, config.case);
+  const aggCase = { ...aggregateCaseOf(c, config.case), threshold: thresholdOf(c, manifest.priorDir, opts.threshold) };
   // Records beyond the configured ensemble (none in a healthy run) are not this run's members.
   const records = store.readAllMembers().filter((r) => r.index < config.members);
   const result = aggregateMembers(records, aggCase, { maxMisfit });
@@ -111,6 +148,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
       if (r.status === 'done') stack.set(r.logK, k * nx * ny);
     });
     npy('logk_members.npy', stack, [result.included.length, ny, nx]);
+    if (result.robustness?.probability) npy('logk_above_threshold.npy', result.robustness.probability, [ny, nx]);
   }
   const figures = runFigures(result, records, figureCaseOf(c, aggCase), maxMisfit);
   for (const f of figures) {
@@ -134,6 +172,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
     },
     included: result.included, excluded: result.excluded, failed: result.failed, missing,
     ensemble: result.metrics, logKLevelSpread: result.logKLevelSpread,
+    robustness: robustnessSummary(result),
     waterBudget: budgets.length > 0 ? { rateUnit: rateUnit ?? null, tests: budgets } : null,
     memberTable: result.rows,
     ensembleFiles: files.filter((f) => f.endsWith('.npy')).map((f) => f.slice(store.paths.dir.length + 1)),

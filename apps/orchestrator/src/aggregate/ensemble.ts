@@ -6,6 +6,7 @@ import {
 } from '@ldinv/optim';
 import type { DoneMember, FailedMember, MemberRecord } from '../run-store/member-record.ts';
 import { cellStats, type CellStats } from './cell-stats.ts';
+import { brierScore, ensembleModes, exceedanceProbability, type ModeAnalysis } from './robustness.ts';
 
 export interface ObservationRow {
   x: number;
@@ -28,6 +29,24 @@ export interface AggregateCase {
   logKLevelFree?: boolean;
   /** Active cells of a site (nonzero = active): metrics and scores count only these. */
   active?: ArrayLike<number>;
+  /** ln K threshold of the probability map, where it comes from, and the share of the high material
+   *  a forecaster knows beforehand (the prior's volume fraction), for the Brier skill. */
+  threshold?: { value: number; source: string; highFraction: number | null };
+}
+
+/** A robustness study's figures of an ensemble (see robustness.ts). */
+export interface Robustness {
+  modes: ModeAnalysis;
+  /** Relative L2 error of each mode's mean ln K (with a truth), in the order of modes.modes. */
+  modeErrors: (number | null)[];
+  threshold: { value: number; source: string } | null;
+  /** Per cell P(ln K > threshold) over the included members. */
+  probability: Float64Array | null;
+  /** Brier score of the probability map against the truth (active cells) and its skill against the prior's volume fraction. */
+  brier: number | null;
+  brierSkill: number | null;
+  /** Coefficient of variation of the included members' ln K errors (with a truth). */
+  errorCv: number | null;
 }
 
 export interface AggregateOptions {
@@ -92,6 +111,8 @@ export interface AggregateResult {
    * the members' mean ln K, a spread that comes from their starts (or prior draws), not from the data.
    */
   logKLevelSpread: number | null;
+  /** null when no member is included. */
+  robustness: Robustness | null;
 }
 
 /** Splits observations by test, in obs.csv order within each test. */
@@ -159,6 +180,28 @@ function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
+function robustnessOf(c: AggregateCase, included: readonly DoneMember[], rows: readonly MemberRow[]): Robustness {
+  const pick = activeCellPicker(c.active);
+  const modes = ensembleModes(included.map((m) => m.index), included.map((m) => pick(m.logK)), included.map((m) => m.logK), included.map((m) => m.misfit));
+  const truth = c.truthLogK ? pick(c.truthLogK) : null;
+  const modeErrors = modes.modes.map((mode) => (truth ? relativeL2(pick(mode.meanLogK), truth) : null));
+  const probability = c.threshold ? exceedanceProbability(included.map((m) => m.logK), c.threshold.value) : null;
+  let brier: number | null = null;
+  let brierSkill: number | null = null;
+  if (probability && truth && c.threshold) {
+    const score = brierScore(pick(probability), truth, c.threshold.value, c.threshold.highFraction ?? Number.NaN);
+    brier = score.brier;
+    brierSkill = c.threshold.highFraction === null ? null : score.skill;
+  }
+  const errors = rows.filter((r) => r.status === 'included' && r.metrics).map((r) => r.metrics!.relL2LogK);
+  const mean = errors.reduce((a, e) => a + e, 0) / errors.length;
+  const errorCv = errors.length >= 2 ? cellStats(errors.map((e) => [e])).std[0] / mean : null;
+  return {
+    modes, modeErrors, threshold: c.threshold ? { value: c.threshold.value, source: c.threshold.source } : null,
+    probability, brier, brierSkill, errorCv,
+  };
+}
+
 export function aggregateMembers(records: readonly MemberRecord[], c: AggregateCase, opts: AggregateOptions): AggregateResult {
   const sorted = [...records].sort((a, b) => a.index - b.index);
   const done = sorted.filter((r): r is DoneMember => r.status === 'done');
@@ -190,7 +233,7 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     included: included.map((m) => m.index),
     excluded: done.filter((m) => !keep(m)).map((m) => ({ index: m.index, misfit: m.misfit })),
     failed: failed.map((m) => ({ index: m.index, error: m.error })),
-    logK: null, heads: null, metrics: null, logKLevelSpread: null,
+    logK: null, heads: null, metrics: null, logKLevelSpread: null, robustness: null,
   };
   if (included.length === 0) return result;
   result.logK = cellStats(included.map((m) => m.logK));
@@ -204,6 +247,7 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     };
     result.logKLevelSpread = cellStats(included.map((m) => [level(m.logK)])).std[0];
   }
+  result.robustness = robustnessOf(c, included, rows);
   if (c.truthLogK && c.truthHeads && c.predict) {
     const meanField = c.predict(result.logK.mean);
     const enough = included.length >= 2;

@@ -10,7 +10,7 @@ const escapeHtml = (s: string) =>
 
 export function fmt(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined) return '–';
-  if (!Number.isFinite(v)) return String(v);
+  if (!Number.isFinite(v) || v === 0) return String(v);
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
 }
 
@@ -60,6 +60,30 @@ export interface ReportInput {
 const BUDGET_LABELS: Record<(typeof BUDGET_TERMS)[number], string> = {
   recharge: 'recharge', wells: 'wells', sideHeads: 'side heads', sideFluxes: 'side fluxes', fixedHeads: 'fixed-head cells',
 };
+
+/** The modes of the members, the probability map's threshold and scores. */
+function robustnessSection(result: AggregateResult): string {
+  const r = result.robustness;
+  if (!r) return '';
+  const { modes } = r.modes;
+  const head = ['mode', 'members', 'weight', 'medoid', 'mean χ²/M of its members', 'error of its mean ln K'];
+  const body = modes.map((m, k) => [String(k + 1), String(m.members.length), fmt(m.weight, 3), `#${m.medoid}`, fmt(m.meanMisfit), fmt(r.modeErrors[k])]);
+  const table = `<table id="modes"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${body
+    .map((cells) => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const lines = [
+    `<p>Modes: ${escapeHtml(r.modes.rule)}${r.modes.silhouette === null ? '' : `; mean silhouette ${fmt(r.modes.silhouette, 3)}`}.</p>`,
+    ...(modes.length > 1
+      ? [`<p class="warn">The members fall into ${modes.length} modes: the ensemble mean averages them and may resemble none; look at each mode's mean (logk_modes.png) and weight.</p>`]
+      : []),
+    table,
+  ];
+  if (r.threshold) {
+    lines.push(`<p>Probability map: share of the members with ln K &gt; ${escapeHtml(fmt(r.threshold.value))} (${escapeHtml(r.threshold.source)})${
+      r.brier === null ? '' : `; Brier score against the truth ${escapeHtml(fmt(r.brier, 3))}${r.brierSkill === null ? '' : `, skill against the prior's volume fraction ${escapeHtml(fmt(r.brierSkill, 3))}`}`}.</p>`);
+  }
+  if (r.errorCv !== null) lines.push(`<p>Spread of the members' ln K errors: coefficient of variation ${escapeHtml(fmt(r.errorCv, 3))}.</p>`);
+  return `<h2>Robustness</h2>\n${lines.join('\n')}`;
+}
 
 /** One row per test: IN / OUT of every term, the totals and MODFLOW's percent discrepancy. */
 function budgetTable(budgets: { test: string; budget: WaterBudget }[], unit: string | undefined): string {
@@ -117,6 +141,7 @@ ${c.members} members × ${c.iters} iterations, run seed ${c.seed}, backend <b>${
 ${lists.join('\n')}
 <h2>Metrics</h2>
 ${metricsTable(result)}
+${robustnessSection(result)}
 ${budgets && budgets.length > 0 ? `<h2>Water budget</h2>\n${budgetTable(budgets, rateUnit)}` : ''}
 <h2>Figures</h2>
 ${figureHtml}

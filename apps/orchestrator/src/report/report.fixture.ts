@@ -17,6 +17,7 @@ export function syntheticReport() {
   const c: AggregateCase = {
     grid: { nx, ny }, tests: 1, observations, truthLogK: truth, truthHeads: heads(truth),
     predict: (logK) => ({ heads: heads(logK), predicted: Float64Array.of(logK[0] / 10, logK[nx - 1] / 10) }),
+    threshold: { value: 0, source: "midway between the case's materials (-1, 1)", highFraction: 0.5 },
   };
   const records: MemberRecord[] = [0, 1, 2, 3].map((m) => {
     const logK = truth.map((v, i) => v + 0.3 * Math.sin(m + i));

@@ -21,9 +21,21 @@ describe('report.html', () => {
     for (const s of srcs) expect(decodePng(Buffer.from(s, 'base64')).width).toBeGreaterThan(50);
     expect(html).not.toMatch(/(src|href)="(?!data:)/);
     expect(figures.map((f) => f.file)).toEqual([
-      'logk_truth.png', 'logk_mean.png', 'logk_std.png', 'logk_error.png', 'head_t0_mean.png', 'head_t0_std.png', 'logk_members.png', 'convergence.png',
+      'logk_truth.png', 'logk_mean.png', 'logk_std.png', 'logk_error.png', 'logk_above_threshold.png', 'head_t0_mean.png', 'head_t0_std.png', 'logk_members.png', 'convergence.png',
       'logk_error_curves.png',
     ]);
+  });
+
+  it('reports the robustness analysis: modes by the stated rule, the probability map, Brier score and error spread', () => {
+    expect(html).toContain('<h2>Robustness</h2>');
+    expect(html).toContain('k-medoids of the members');
+    expect(html).toMatch(/share of the members with ln K &gt; 0 \(midway between the case's materials \(-1, 1\)\); Brier score against the truth [0-9.e+-]+, skill against the prior's volume fraction -?[0-9.e+-]+/);
+    expect(html).toMatch(/coefficient of variation [0-9.]+/);
+    // 3 included members: too few to show modes.
+    expect(result.robustness!.modes.modes).toHaveLength(1);
+    // Members within ±0.3 of a ±1 truth: all on the truth's side of 0, a perfect map (Brier 0, skill 1).
+    expect(result.robustness!.brier).toBe(0);
+    expect(result.robustness!.brierSkill).toBe(1);
   });
 
   it('says when the data leave the mean of ln K free, with the members\' spread of it', () => {

@@ -65,6 +65,18 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
       add('logk_error.png', 'Error of the ensemble mean: mean ln K minus true ln K.',
         renderFieldMap(err, nx, ny, { title: 'mean - truth ln K', colormap: 'rdbu', sensors, geometry }).toPng());
     }
+    const r = result.robustness;
+    if (r?.probability && r.threshold) {
+      add('logk_above_threshold.png', `Share of the members whose ln K exceeds ${r.threshold.value.toPrecision(4)} (${r.threshold.source}).`,
+        renderFieldMap(r.probability, nx, ny, { title: `P(ln K > ${r.threshold.value.toPrecision(3)})`, range: { min: 0, max: 1 }, sensors, geometry }).toPng());
+    }
+    if (r && r.modes.modes.length > 1) {
+      add('logk_modes.png', `Mean ln K of each mode of the members (${r.modes.rule}); weight = share of the members.`,
+        renderMosaic(
+          r.modes.modes.map((m, k) => ({ values: m.meanLogK, label: `mode ${k + 1}: ${m.members.length} (${Math.round(100 * m.weight)} %)` })),
+          nx, ny, { title: 'modes: mean ln K', range: logKRange, sensors, geometry, columns: r.modes.modes.length },
+        ).toPng());
+    }
     for (let t = 0; t < c.tests; t++) {
       const marks = { sensors: sensorsOf(t), geometry, ...wellsOf(t) };
       const wellsNote = c.wells?.[t]?.length ? ' and pumping wells (red)' : '';

@@ -10,10 +10,12 @@ export function registerAggregate(program: Command): void {
     .command('aggregate <run>')
     .description('aggregate the finished members of a run: ensemble/*.npy, figures/*.png, summary.json, report.html')
     .option('--max-misfit <x>', "leave members with final chi2/M above this out of the statistics (default: the run's)")
+    .option('--threshold <y>', "ln K threshold of the probability map P(ln K > y) (default: midway between a bimaterial prior's materials)")
     .option('--json', 'print the outcome as one JSON line')
-    .action((run: string, o: { maxMisfit?: string; json?: boolean }) => {
+    .action((run: string, o: { maxMisfit?: string; threshold?: string; json?: boolean }) => {
       const maxMisfit = o.maxMisfit === undefined ? undefined : numberOption('max-misfit', o.maxMisfit, { min: Number.MIN_VALUE });
-      const agg = aggregateRun(run, { maxMisfit });
+      const threshold = o.threshold === undefined ? undefined : numberOption('threshold', o.threshold);
+      const agg = aggregateRun(run, { maxMisfit, threshold });
       const r = agg.result;
       const { missing } = agg;
       if (o.json) {
