@@ -4,7 +4,7 @@
 // - decode + backward to z, per member (what an inversion pays per iteration), batch 1 and 8;
 // - DDIM sampling of 16 latents with 50 steps, plus decoding them.
 // One wasm instance = one core; two priors train side by side on two cores.
-import { Adam, Denoiser, PRIOR_PRESETS, Scheduler, Vae, diffusionLoss, vaeLatentShape, vaeLoss, LatentPrior, DEFAULT_SCHEDULE } from '@ldinv/prior';
+import { TensorAdam, Denoiser, PRIOR_PRESETS, Scheduler, Vae, diffusionLoss, vaeLatentShape, vaeLoss, LatentPrior, DEFAULT_SCHEDULE } from '@ldinv/prior';
 import type { PriorManifest } from '@ldinv/prior';
 import { initBackend, seededNormal, tf } from '@ldinv/tensor';
 
@@ -42,13 +42,13 @@ for (const name of ['gaussian-64', 'bimaterial-64']) {
 
   const x = seededNormal([BATCH, GRID, GRID], 1) as tf.Tensor3D;
   const eps = seededNormal([BATCH, ...latent], 2) as tf.Tensor4D;
-  const vaeAdam = new Adam(vae.store);
+  const vaeAdam = new TensorAdam(vae.store);
   const vaeMs = median(() => vaeAdam.minimize(() => vaeLoss(vae, x, eps, 1e-4).loss, 1e-5), reps);
   emit('vae train samples/s', name, (1000 * BATCH) / vaeMs, { batch: BATCH, weights: vae.store.size(), msPerStep: Math.round(vaeMs) });
   vaeAdam.dispose();
 
   const t = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => Math.floor((i * 1000) / BATCH)), 'int32');
-  const denAdam = new Adam(den.store);
+  const denAdam = new TensorAdam(den.store);
   const denMs = median(() => denAdam.minimize(() => diffusionLoss(den, sched, eps, t, eps), 1e-5), reps);
   emit('denoiser train samples/s', name, (1000 * BATCH) / denMs, { batch: BATCH, weights: den.store.size(), msPerStep: Math.round(denMs) });
   denAdam.dispose();

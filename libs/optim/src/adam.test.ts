@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, ADAM_DEFAULTS, learningRateAt } from './adam.ts';
+import { ArrayAdam, ADAM_DEFAULTS, learningRateAt } from './adam.ts';
 
 describe('learningRateAt', () => {
   const o = { ...ADAM_DEFAULTS, learningRate: 0.1, finalFraction: 0.01, horizon: 100 };
@@ -18,13 +18,13 @@ describe('learningRateAt', () => {
   });
 });
 
-describe('Adam', () => {
+describe('ArrayAdam', () => {
   it('matches the textbook Algorithm 1 step by step (Float32 and Float64 parameters)', () => {
     const o = { ...ADAM_DEFAULTS, learningRate: 0.1, horizon: 10, epsilon: 1e-3 };
-    const adam = new Adam(2, o);
+    const adam = new ArrayAdam(2, o);
     const x = new Float64Array([1, -2]);
     const x32 = new Float32Array([1, -2]);
-    const adam32 = new Adam(2, o);
+    const adam32 = new ArrayAdam(2, o);
     const ref = [1, -2];
     const m = [0, 0];
     const v = [0, 0];
@@ -48,7 +48,7 @@ describe('Adam', () => {
   });
 
   it('the first step moves every coordinate by lr against the sign of its gradient', () => {
-    const adam = new Adam(3, { ...ADAM_DEFAULTS, learningRate: 0.2 });
+    const adam = new ArrayAdam(3, { ...ADAM_DEFAULTS, learningRate: 0.2 });
     const x = new Float64Array(3);
     adam.step(x, [0.1, -50, 7]);
     expect(Array.from(x).map((v) => +v.toFixed(6))).toEqual([-0.2, 0.2, -0.2]);
@@ -58,7 +58,7 @@ describe('Adam', () => {
     const a = [1, 100, 1e4];
     const c = [0.5, -1, 2];
     const x = new Float64Array(3);
-    const adam = new Adam(3, { ...ADAM_DEFAULTS, learningRate: 0.1, horizon: 300, finalFraction: 1e-3 });
+    const adam = new ArrayAdam(3, { ...ADAM_DEFAULTS, learningRate: 0.1, horizon: 300, finalFraction: 1e-3 });
     const g = new Float64Array(3);
     for (let k = 0; k < 300; k++) {
       for (let i = 0; i < 3; i++) g[i] = a[i] * (x[i] - c[i]);

@@ -51,8 +51,12 @@ export function learningRateAt(k: number, o: AdamOptions): number {
 
 type Real = Float64Array | Float32Array;
 
-/** Adam state for one parameter vector (one member). */
-export class Adam {
+/**
+ * Adam state for one parameter vector (one member) held in a plain typed array: ln K, a latent z or a
+ * pinn's flattened network weights. (@ldinv/prior's TensorAdam is the other Adam: it trains a prior's
+ * networks, tf variables of a ParamStore, with gradient clipping and a checkpointable state.)
+ */
+export class ArrayAdam {
   private readonly m: Float64Array;
   private readonly v: Float64Array;
   private k = 0;

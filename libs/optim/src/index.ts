@@ -5,7 +5,7 @@ export type { InvertOptions, InversionMethod, EnsembleMode, LatentParam, MemberS
 export type { MemberResult, LossHistory, Progress, ProgressCallback } from './member-run.ts';
 export { buildInversionProblem, inObservationOrder, checkPriorGrid } from './problem.ts';
 export type { InversionProblem } from './problem.ts';
-export { Adam, ADAM_DEFAULTS, learningRateAt } from './adam.ts';
+export { ArrayAdam, ADAM_DEFAULTS, learningRateAt } from './adam.ts';
 export { minimizeLbfgs } from './lbfgs.ts';
 export type { LbfgsOptions, LbfgsResult, SmoothObjective } from './lbfgs.ts';
 export type { AdamOptions, LearningRateSchedule } from './adam.ts';

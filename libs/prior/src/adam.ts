@@ -1,7 +1,7 @@
 import { tf } from '@ldinv/tensor';
 import type { ParamStore } from './params.ts';
 
-export interface AdamOptions {
+export interface TensorAdamOptions {
   /** Exponential decay of the first moment. */
   beta1: number;
   /** Exponential decay of the second moment. */
@@ -12,24 +12,25 @@ export interface AdamOptions {
   clipNorm: number;
 }
 
-export const DEFAULT_ADAM: AdamOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, clipNorm: 1 };
+export const DEFAULT_TENSOR_ADAM: TensorAdamOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, clipNorm: 1 };
 
 /**
  * Adam (Kingma & Ba 2015, Algorithm 1) over the weights of a ParamStore, with global-norm
  * gradient clipping. Its state (moments, step) is named by weight, so a checkpoint can
- * restore it exactly.
+ * restore it exactly. Named apart from @ldinv/optim's ArrayAdam, which steps one plain typed array
+ * (ln K, a latent z) per member with a learning-rate schedule and no tensors.
  */
-export class Adam {
-  readonly opts: AdamOptions;
+export class TensorAdam {
+  readonly opts: TensorAdamOptions;
   readonly m = new Map<string, tf.Variable>();
   readonly v = new Map<string, tf.Variable>();
   step = 0;
 
   constructor(
     readonly store: ParamStore,
-    opts: Partial<AdamOptions> = {},
+    opts: Partial<TensorAdamOptions> = {},
   ) {
-    this.opts = { ...DEFAULT_ADAM, ...opts };
+    this.opts = { ...DEFAULT_TENSOR_ADAM, ...opts };
     for (const [name, w] of store.vars) {
       this.m.set(name, tf.variable(tf.zerosLike(w), false));
       this.v.set(name, tf.variable(tf.zerosLike(w), false));

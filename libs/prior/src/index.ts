@@ -1,5 +1,5 @@
-export { Adam, DEFAULT_ADAM } from './adam.ts';
-export type { AdamOptions } from './adam.ts';
+export { TensorAdam, DEFAULT_TENSOR_ADAM } from './adam.ts';
+export type { TensorAdamOptions } from './adam.ts';
 export { DEFAULT_DENOISER_CONFIG, Denoiser, denoiserFactor } from './denoiser.ts';
 export type { DenoiserConfig } from './denoiser.ts';
 export { Ema } from './ema.ts';

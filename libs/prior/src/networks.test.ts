@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ldinv/tensor';
-import { Adam } from './adam.ts';
+import { TensorAdam } from './adam.ts';
 import { Denoiser } from './denoiser.ts';
 import { Scheduler } from './scheduler.ts';
 import { TINY_DENOISER, TINY_VAE, sinusoidFields } from './test-fixtures.ts';
@@ -55,7 +55,7 @@ describe('networks', () => {
     const t = tf.tensor1d([5, 100, 200, 300, 400, 500, 700, 900], 'int32');
     const loss = () => diffusionLoss(den, sched, z0, t, eps);
     const before = loss().dataSync()[0];
-    const adam = new Adam(den.store);
+    const adam = new TensorAdam(den.store);
     for (let i = 0; i < 60; i++) adam.minimize(loss, 1e-2);
     expect(loss().dataSync()[0]).toBeLessThan(before / 10);
     adam.dispose();
@@ -67,7 +67,7 @@ describe('networks', () => {
     const sched = new Scheduler({ T: 1000 });
     const z0 = tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
     const t = tf.tensor1d([5, 900], 'int32');
-    const adam = new Adam(den.store);
+    const adam = new TensorAdam(den.store);
     adam.minimize(() => diffusionLoss(den, sched, z0, t, z0), 1e-3);
     const n = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) adam.minimize(() => diffusionLoss(den, sched, z0, t, z0), 1e-3);

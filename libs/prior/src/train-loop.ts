@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { tf } from '@ldinv/tensor';
-import { Adam } from './adam.ts';
+import { TensorAdam } from './adam.ts';
 import { Ema } from './ema.ts';
 import { learningRate } from './lr-schedule.ts';
 import type { ParamStore } from './params.ts';
@@ -134,7 +134,7 @@ export async function runTrainingLoop(spec: LoopSpec): Promise<LoopResult> {
   if (perEpoch < 1) throw new Error(`${spec.stage}: ${count} training items are fewer than one batch of ${settings.batch}`);
   const totalSteps = perEpoch * settings.epochs;
   const schedule = { peak: settings.lr, warmup: settings.warmup, total: totalSteps, floor: settings.lrFloor };
-  const adam = new Adam(store);
+  const adam = new TensorAdam(store);
   const ema = settings.emaDecay > 0 ? new Ema(store, settings.emaDecay) : null;
   let st: LoopState = { stage: spec.stage, settings, count, epoch: 0, batchIndex: 0, step: 0, seconds: 0, lossSum: 0, valLoss: NaN, done: false };
 

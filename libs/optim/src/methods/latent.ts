@@ -18,7 +18,7 @@
 import type { Prior } from '@ldinv/prior';
 import { darcySolveOp, solveHeads } from '@ldinv/solver';
 import { createRng, deriveSeed, tf, tidyValues, type Rng } from '@ldinv/tensor';
-import { Adam } from '../adam.ts';
+import { ArrayAdam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
 import { MemberRun, type MemberResult, type ProgressCallback } from '../member-run.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';
@@ -35,7 +35,7 @@ interface LatentMember {
   spec: MemberSpec;
   misfit: DataMisfit;
   z: Float32Array;
-  adam: Adam;
+  adam: ArrayAdam;
   run: MemberRun;
   rng: Rng;
   weight: AdaptiveWeight;
@@ -112,7 +112,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     spec,
     misfit: options.mode === 'rml' ? caseMisfit.withData(perturbData(problem.observations, spec.seed)) : caseMisfit,
     z: starts.slice(b * dim, (b + 1) * dim),
-    adam: new Adam(dim, adamOptionsOf(options)),
+    adam: new ArrayAdam(dim, adamOptionsOf(options)),
     run: new MemberRun(spec, options, onProgress, truthOf(problem)),
     rng: createRng(deriveSeed(spec.seed, STREAM.diffusion)),
     weight: new AdaptiveWeight(options),

@@ -17,7 +17,7 @@
 // head network at the sensors and, as the 'regulariser', the weighted PDE + boundary loss.
 import { CELL_STATE, discretise, logKLevelFree, presetSite, SIDES, solveHeads, type Side, type Site } from '@ldinv/solver';
 import { createRng, deriveSeed, tf, type Rng } from '@ldinv/tensor';
-import { Adam } from '../adam.ts';
+import { ArrayAdam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
 import { MemberRun, type MemberResult, type ProgressCallback } from '../member-run.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';
@@ -357,7 +357,7 @@ export function runPinn(problem: InversionProblem, options: InvertOptions, onPro
     params[nK - 1] = options.pixelInitLogK;
     params.set(initMlp(shapes.head, rng, 0.1), nK);
     const grad = new Float32Array(size);
-    const adam = new Adam(size, adamOptions);
+    const adam = new ArrayAdam(size, adamOptions);
     const run = new MemberRun(member, bookOptions, onProgress, truthOf(problem));
     const order = Int32Array.from(points.collocationCells);
     const collocationRng = createRng(deriveSeed(member.seed, STREAM.pinnCollocation));

@@ -3,7 +3,7 @@
 // ∇Φ by the solver's adjoint (lossAndGradient: one factorisation, forward + adjoint solves per
 // iteration), R and ∇R by the caller's regulariser. Runs until the member's current stage stops.
 import { lossAndGradient, type DarcyProblem } from '@ldinv/solver';
-import type { Adam } from '../adam.ts';
+import type { ArrayAdam } from '../adam.ts';
 import type { MemberRun } from '../member-run.ts';
 import type { DataMisfit } from '../objectives/data-misfit.ts';
 
@@ -19,7 +19,7 @@ export interface PixelDescentResult {
 
 /** Descends from logK (updated in place) until run stops; the final logK is the one recorded last. */
 export function pixelDescent(
-  darcy: DarcyProblem, misfit: DataMisfit, logK: Float64Array, adam: Adam, run: MemberRun, regulariser: CellRegulariser | null,
+  darcy: DarcyProblem, misfit: DataMisfit, logK: Float64Array, adam: ArrayAdam, run: MemberRun, regulariser: CellRegulariser | null,
 ): PixelDescentResult {
   const cells = logK.length;
   const grad = new Float64Array(cells);

@@ -3,7 +3,7 @@
 // gradient of Φ by the solver's adjoint, Adam on Y (pixel-descent.ts). Members run one after
 // another; each owns its Adam state and, under rml, its data.
 import { createRng, deriveSeed } from '@ldinv/tensor';
-import { Adam } from '../adam.ts';
+import { ArrayAdam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions, type MemberSpec } from '../invert-options.ts';
 import { MemberRun, type MemberResult, type ProgressCallback } from '../member-run.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';
@@ -38,7 +38,7 @@ export function runPixel(problem: InversionProblem, options: InvertOptions, onPr
       for (let c = 0; c < cells; c++) logK[c] += options.pixelInitStd * rng.normal();
     }
     const run = new MemberRun(member, options, onProgress, truthOf(problem));
-    const { heads, regulariser } = pixelDescent(problem.darcy, misfit, logK, new Adam(cells, adamOptionsOf(options)), run, smoothness);
+    const { heads, regulariser } = pixelDescent(problem.darcy, misfit, logK, new ArrayAdam(cells, adamOptionsOf(options)), run, smoothness);
     return run.result(caseMisfit, { logK, heads, regulariser }, start);
   };
 

@@ -7,7 +7,7 @@
 // means the same on every grid) keeps it near Y_L where they do not, and the smoothness term on the
 // correction keeps grid-scale noise out. A latent result that already fits is returned unchanged:
 // the stage's first evaluation is at Y_L, and the noise-level stop fires there before any step.
-import { Adam } from '../adam.ts';
+import { ArrayAdam } from '../adam.ts';
 import { adamOptionsOf, type InvertOptions } from '../invert-options.ts';
 import type { MemberRun } from '../member-run.ts';
 import type { DataMisfit } from '../objectives/data-misfit.ts';
@@ -45,7 +45,7 @@ export function refineMember(
 ): RefineResult {
   const refineFrom = run.startStage(options.refineIterations);
   const logK = latentLogK.slice();
-  const adam = new Adam(logK.length, {
+  const adam = new ArrayAdam(logK.length, {
     ...adamOptionsOf(options),
     learningRate: options.refineLearningRate,
     horizon: options.refineIterations,
