@@ -1,7 +1,7 @@
 // "Run a member": optimise a batch of members with @ldinv/optim and return their outcomes. Nothing
 // here knows about threads, processes or files, so the pool, device processes and a queue share it.
-import { inObservationOrder, invert, type InvertOptions } from '@ldinv/optim';
-import type { MemberOutcome, MemberSpec } from '../pool/task.ts';
+import { inObservationOrder, invert, type InvertOptions, type MemberSpec } from '@ldinv/optim';
+import type { MemberOutcome } from '../pool/task.ts';
 import type { MemberContext } from './member-context.ts';
 
 export type ReportProgress = (member: number, iteration: number, misfit: number, regulariser: number) => void;

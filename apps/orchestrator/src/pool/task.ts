@@ -1,5 +1,6 @@
 // What travels between the orchestrator and a worker. Nothing here knows where a task runs.
 import type { MessagePort } from 'node:worker_threads';
+import type { MemberSpec } from '@ldinv/optim';
 import type { MemberSolution } from '../run-store/member-record.ts';
 import type { BackendRecord } from '../run-store/run-manifest.ts';
 import type { MemberSettings } from '../run/config.ts';
@@ -8,11 +9,6 @@ import type { MemberSettings } from '../run/config.ts';
 export interface WorkerConfig extends MemberSettings {
   caseDir: string;
   prior: string | null;
-}
-
-export interface MemberSpec {
-  index: number;
-  seed: number;
 }
 
 /** A batch of members optimised together. `attempt` counts from 0 (the first try). */

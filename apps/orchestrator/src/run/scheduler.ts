@@ -1,8 +1,9 @@
 // The "submit" role: plans tasks, keeps the executor's slots busy, retries the members of a failed
 // task one by one up to a bound, and records a member that keeps failing instead of dropping it.
 import { performance } from 'node:perf_hooks';
+import type { MemberSpec } from '@ldinv/optim';
 import type { Executor } from '../pool/executor.ts';
-import type { MemberSpec, MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
+import type { MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
 import type { BackendRecord } from '../run-store/run-manifest.ts';
 import { MEMBER_RECORD_VERSION, type DoneMember, type MemberRecord } from '../run-store/member-record.ts';
 import type { RunEvents } from './events.ts';
