@@ -7,7 +7,7 @@ export { conv, dense, groupNorm, pixelShuffle, pixelUnshuffle, resBlock, silu, t
 export { learningRate } from './lr-schedule.ts';
 export type { LrSchedule } from './lr-schedule.ts';
 export { validateManifest } from './manifest.ts';
-export type { FieldKind, PriorManifest, StageRecord } from './manifest.ts';
+export type { PriorFieldKind, PriorManifest, StageRecord } from './manifest.ts';
 export { ParamStore, Scope, hashSeed } from './params.ts';
 export { LatentPrior } from './prior.ts';
 export type { Prior, SampleOptions } from './prior.ts';

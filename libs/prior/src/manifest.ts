@@ -5,9 +5,10 @@ import type { VaeConfig } from './vae.ts';
 /**
  * What the prior was trained on: generated fields of a kind, or a user's imported stack ('imported', from
  * `ldinv gen-data --from`), whose prior is continuous like a gaussian one: no phases, no two-phase head.
+ * @ldinv/fields' FieldKind is the generator kinds alone ('gaussian', 'bimaterial'); this one adds 'imported'.
  */
-export type FieldKind = 'gaussian' | 'bimaterial' | 'imported';
-const FIELD_KINDS: readonly FieldKind[] = ['gaussian', 'bimaterial', 'imported'];
+export type PriorFieldKind = 'gaussian' | 'bimaterial' | 'imported';
+const PRIOR_FIELD_KINDS: readonly PriorFieldKind[] = ['gaussian', 'bimaterial', 'imported'];
 
 /** Settings and record of one training stage. */
 export interface StageRecord {
@@ -35,7 +36,7 @@ export interface PriorManifest {
   format: 'ldinv-prior';
   version: 1;
   name: string;
-  fieldKind: FieldKind;
+  fieldKind: PriorFieldKind;
   grid: { nx: number; ny: number };
   /** [h, w, c] of the latent z. */
   latentShape: [number, number, number];
@@ -71,7 +72,7 @@ export function validateManifest(json: unknown, path = 'manifest.json'): PriorMa
   if (typeof json !== 'object' || json === null) fail(path, 'the document', 'a JSON object', json);
   const m = json as Record<string, unknown>;
   if (m.format !== 'ldinv-prior') fail(path, 'format', '"ldinv-prior"', m.format);
-  if (!FIELD_KINDS.includes(m.fieldKind as FieldKind)) fail(path, 'fieldKind', `one of ${FIELD_KINDS.map((k) => `"${k}"`).join(', ')}`, m.fieldKind);
+  if (!PRIOR_FIELD_KINDS.includes(m.fieldKind as PriorFieldKind)) fail(path, 'fieldKind', `one of ${PRIOR_FIELD_KINDS.map((k) => `"${k}"`).join(', ')}`, m.fieldKind);
   const grid = m.grid as Record<string, unknown> | undefined;
   if (!grid || !positiveInts([grid.nx, grid.ny], 2)) fail(path, 'grid', '{nx, ny} positive integers', m.grid);
   if (!positiveInts(m.latentShape, 3)) fail(path, 'latentShape', '[h, w, c] positive integers', m.latentShape);

@@ -1,5 +1,5 @@
 import type { DenoiserConfig } from './denoiser.ts';
-import type { FieldKind } from './manifest.ts';
+import type { PriorFieldKind } from './manifest.ts';
 import type { LoopSettings } from './train-loop.ts';
 import type { VaeStageSettings } from './train-vae.ts';
 import type { VaeConfig } from './vae.ts';
@@ -43,7 +43,7 @@ export const PRIOR_PRESETS: Record<string, PriorPreset> = {
 };
 
 /** The preset a data set of this kind trains with by default (continuous fields, imported ones too: gaussian-64). */
-export function defaultPreset(kind: FieldKind): string {
+export function defaultPreset(kind: PriorFieldKind): string {
   return kind === 'bimaterial' ? 'bimaterial-64' : 'gaussian-64';
 }
 

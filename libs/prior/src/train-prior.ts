@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tf, writeFileAtomic } from '@ldinv/tensor';
 import { DEFAULT_DENOISER_CONFIG, Denoiser, denoiserFactor, type DenoiserConfig } from './denoiser.ts';
 import { fitWhitening, LatentWhitening } from './latent-whitening.ts';
-import type { FieldKind, PriorManifest, StageRecord } from './manifest.ts';
+import type { PriorFieldKind, PriorManifest, StageRecord } from './manifest.ts';
 import { LatentPrior } from './prior.ts';
 import { loadPrior, readManifest, savePrior } from './prior-io.ts';
 import { measureQuality } from './prior-quality.ts';
@@ -36,7 +36,7 @@ export interface TrainPriorOptions {
   /** 'quality': no training; measure the quality figures of the prior in `out` again (e.g. after a
    *  sampler change) and rewrite its manifest. */
   stage: 'vae' | 'diffusion' | 'all' | 'quality';
-  fieldKind: FieldKind;
+  fieldKind: PriorFieldKind;
   train: FieldSource;
   /** Held-out fields: validation loss per epoch and the quality figures. */
   holdout: FieldSource;
