@@ -30,8 +30,6 @@ export { activeCellPicker } from './metrics/active-cells.ts';
 export { relativeL2, relativeL2OfK, relativeL2OfHeads } from './metrics/relative-l2.ts';
 export { ssim } from './metrics/ssim.ts';
 export type { SsimOptions } from './metrics/ssim.ts';
-export { misclassifiedFraction } from './metrics/misclassification.ts';
-export type { Phases } from './metrics/misclassification.ts';
 export { chiSquaredPerDatum } from './metrics/chi-squared.ts';
 export { ensembleInterval, intervalCoverage } from './metrics/coverage.ts';
 export type { EnsembleInterval, IntervalKind, IntervalOptions } from './metrics/coverage.ts';

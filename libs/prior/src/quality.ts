@@ -86,12 +86,28 @@ export function meanRelativeL2(a: Float32Array, b: Float32Array, cells: number):
   return total / n;
 }
 
-/** Fraction of cells whose phase (split at the midpoint of the two phases) differs. */
-export function misclassifiedFraction(a: Float32Array, b: Float32Array, phases: [number, number]): number {
-  const mid = 0.5 * (phases[0] + phases[1]);
+/**
+ * Misclassified-cell fraction of a two-phase (bimaterial) ln K: the fraction of cells on the other side
+ * of the midpoint of the phases [low, high] in `estimate` than in `truth` (a stack of fields counts all
+ * its cells). Without phases they are the truth's minimum and maximum, which for a two-valued truth are
+ * its phases. The one implementation: prior quality figures and the orchestrator's run metrics use it.
+ */
+export function misclassifiedFraction(estimate: ArrayLike<number>, truth: ArrayLike<number>, phases?: [number, number]): number {
+  if (estimate.length !== truth.length) {
+    throw new Error(`misclassifiedFraction: estimate has ${estimate.length} values, truth has ${truth.length}`);
+  }
+  let [low, high] = phases ?? [Infinity, -Infinity];
+  if (!phases) {
+    for (let i = 0; i < truth.length; i++) {
+      low = Math.min(low, truth[i]);
+      high = Math.max(high, truth[i]);
+    }
+  }
+  if (!(high > low)) throw new Error(`misclassifiedFraction: phases must differ, got low ${low} and high ${high}`);
+  const threshold = 0.5 * (low + high);
   let wrong = 0;
-  for (let i = 0; i < b.length; i++) if (a[i] > mid !== b[i] > mid) wrong++;
-  return wrong / b.length;
+  for (let i = 0; i < truth.length; i++) if (estimate[i] > threshold !== truth[i] > threshold) wrong++;
+  return wrong / truth.length;
 }
 
 /** The two values of a two-phase data set (its minimum and maximum). */

@@ -1,9 +1,10 @@
 // Aggregation as a pure function of member records: which members count, per-cell statistics of ln K
-// and of h for every test, and with a truth every metric of @ldinv/optim per member and for the mean.
+// and of h for every test, and with a truth every metric of @ldinv/optim per member and for the mean
+// (the misclassified fraction is @ldinv/prior's, shared with the prior quality figures).
 import {
-  activeCellPicker, chiSquaredPerDatum, intervalCoverage, misclassifiedFraction, relativeL2, relativeL2OfHeads, relativeL2OfK,
-  spreadSkill, ssim, type SpreadSkill,
+  activeCellPicker, chiSquaredPerDatum, intervalCoverage, relativeL2, relativeL2OfHeads, relativeL2OfK, spreadSkill, ssim, type SpreadSkill,
 } from '@ldinv/optim';
+import { misclassifiedFraction } from '@ldinv/prior';
 import type { DoneMember, FailedMember, MemberRecord } from '../run-store/member-record.ts';
 import { cellStats, type CellStats } from './cell-stats.ts';
 import { brierScore, ensembleModes, exceedanceProbability, type ModeAnalysis } from './robustness.ts';
@@ -135,7 +136,7 @@ function chi2Of(c: AggregateCase, predicted: Float64Array): number {
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
-function twoPhases(truth: Float64Array): { low: number; high: number } | null {
+function twoPhases(truth: Float64Array): [number, number] | null {
   const values = new Set<number>();
   for (const v of truth) {
     values.add(v);
@@ -143,7 +144,7 @@ function twoPhases(truth: Float64Array): { low: number; high: number } | null {
   }
   if (values.size !== 2) return null;
   const [a, b] = [...values];
-  return { low: Math.min(a, b), high: Math.max(a, b) };
+  return [Math.min(a, b), Math.max(a, b)];
 }
 
 function fieldMetrics(c: AggregateCase, logK: Float64Array, heads: Float64Array[], predicted: Float64Array): FieldMetrics | null {
