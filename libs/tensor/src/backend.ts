@@ -7,9 +7,10 @@ import path from 'node:path';
 import { tf } from './tf.ts';
 import { registerKernels, WASM_KERNELS } from './kernels/register-kernels.ts';
 
-/** What the caller asks for; `auto` tries tensorflow-gpu, tensorflow, wasm, cpu in that order. */
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+/** What the caller asks for; `auto` tries tensorflow-gpu, tensorflow, wasm, cpu in that order. The one list
+ *  of backend choices: the orchestrator's --backend and queue jobs use it too. */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** The packages that can provide a backend, in `auto` order. */
 export type Candidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';

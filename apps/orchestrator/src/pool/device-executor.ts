@@ -5,9 +5,8 @@
 // afresh for the next task.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BackendReport } from '@ldinv/tensor';
+import type { BackendChoice, BackendReport } from '@ldinv/tensor';
 import type { BackendRecord } from '../run-store/run-manifest.ts';
-import type { BackendChoice } from '../run/config.ts';
 import type { FromDevice, ToDevice } from './device-messages.ts';
 import type { Executor } from './executor.ts';
 import type { MemberTask, ProgressSink, TaskResult, WorkerConfig } from './task.ts';

@@ -3,11 +3,13 @@
 // worker on another host needs no shared file system for them) and the prior's identity (name +
 // content hash, never the weights). A result comes back the same way. Both are data only, checked
 // field by field on arrival: a malformed job fails with a message naming the job and the field.
+import { ENSEMBLE_MODES, INVERSION_METHODS, LATENT_PARAMS } from '@ldinv/optim';
+import { BACKEND_CHOICES } from '@ldinv/tensor';
 import { z } from 'zod';
 import { packBinary, unpackBinary } from '../codec/binary-pack.ts';
 import { caseFilesHash, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../pool/task.ts';
-import { BACKENDS, LATENT_PARAMS, METHODS, MODES, type MemberSettings } from '../run/config.ts';
+import type { MemberSettings } from '../run/config.ts';
 
 export const JOB_FORMAT = 'ldinv-member-job';
 export const JOB_VERSION = 1;
@@ -60,13 +62,13 @@ const memberJobSchema = z.strictObject({
     files: z.record(caseFileName, bytes).refine((f) => 'case.json' in f && 'obs.csv' in f, 'expected case.json and obs.csv among the case files'),
   }),
   prior: z.strictObject({ name: z.string().min(1), hash: hex64 }).nullable(),
-  method: z.enum(METHODS),
-  mode: z.enum(MODES),
+  method: z.enum(INVERSION_METHODS),
+  mode: z.enum(ENSEMBLE_MODES),
   iters: int(1),
   param: z.enum(LATENT_PARAMS),
   refine: int(0),
   initLogK: z.number(),
-  backend: z.enum(BACKENDS),
+  backend: z.enum(BACKEND_CHOICES),
 });
 
 const f64 = z.instanceof(Float64Array);

@@ -1,7 +1,7 @@
 // A synthetic aggregated run (12x12 bimaterial truth, 5 members of which one is left out and one
 // failed) with its figures and report, for the report tests.
 import { aggregateMembers, type AggregateCase } from '../aggregate/ensemble.ts';
-import { INVERT_DEFAULTS } from '../run/config.ts';
+import { INVERT_CONFIG_DEFAULTS } from '../run/config.ts';
 import { doneMember } from '../run-store/member-record.fixture.ts';
 import type { MemberRecord } from '../run-store/member-record.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';
@@ -31,7 +31,7 @@ export function syntheticReport() {
   const figures = runFigures(result, records, { observations, tests: 1, truthLogK: truth }, 10);
   const manifest: RunManifest = {
     version: 1, id: 'synthetic', status: 'complete', caseName: 'bimaterial-12', caseHash: '', priorDir: null, versions: { node: process.versions.node },
-    backend: 'wasm', createdAt: '', sessions: [], config: { ...INVERT_DEFAULTS, case: '/cases/x', prior: null, initLogK: 0, members: 5, method: 'pixel' },
+    backend: 'wasm', createdAt: '', sessions: [], config: { ...INVERT_CONFIG_DEFAULTS, case: '/cases/x', prior: null, initLogK: 0, members: 5, method: 'pixel' },
     seeds: { run: 0, members: [0, 1, 2, 3, 4] }, counts: { members: 5, done: 4, failed: 1 },
   };
   const input = { manifest, result, figures, maxMisfit: 10 };

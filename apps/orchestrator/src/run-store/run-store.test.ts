@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INVERT_DEFAULTS } from '../run/config.ts';
+import { INVERT_CONFIG_DEFAULTS } from '../run/config.ts';
 import { appendJournal, readJournal } from './journal.ts';
 import { memberFileName, memberIndexOf, shardJournalName, shardOfJournal } from './layout.ts';
 import { doneMember } from './member-record.fixture.ts';
@@ -15,7 +15,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'ldinv-store-'));
 function manifest(): RunManifest {
   return {
     version: 1, id: 'x', status: 'running', caseName: 'c', caseHash: '', priorDir: null, versions: {}, backend: null, createdAt: '', sessions: [],
-    config: { ...INVERT_DEFAULTS, case: '/c', prior: null, initLogK: 0, members: 2 }, seeds: { run: 0, members: [1, 2] },
+    config: { ...INVERT_CONFIG_DEFAULTS, case: '/c', prior: null, initLogK: 0, members: 2 }, seeds: { run: 0, members: [1, 2] },
     counts: { members: 2, done: 0, failed: 0 },
   };
 }

@@ -1,19 +1,14 @@
-// Options of `ldinv invert`: one interface, one defaults constant.
+// Options of `ldinv invert`: one interface, one defaults constant. The methods, modes and latent
+// parameters are @ldinv/optim's (INVERSION_METHODS, ENSEMBLE_MODES, LATENT_PARAMS), the backends
+// @ldinv/tensor's (BACKEND_CHOICES): the libraries that define them own the lists.
 import { availableParallelism } from 'node:os';
-import { INVERT_DEFAULTS as OPTIM_DEFAULTS, LATENT_PARAMS, type LatentParam } from '@ldinv/optim';
+import { INVERT_DEFAULTS, type EnsembleMode, type InversionMethod, type LatentParam } from '@ldinv/optim';
+import type { BackendChoice } from '@ldinv/tensor';
 
-export const METHODS = ['ldim', 'pixel', 'vae', 'pinn'] as const;
-export type Method = (typeof METHODS)[number];
 /** Methods that decode through a prior's VAE, and so need one. */
-export const METHODS_WITH_PRIOR: readonly Method[] = ['ldim', 'vae'];
+export const METHODS_WITH_PRIOR: readonly InversionMethod[] = ['ldim', 'vae'];
 /** Methods that start from a constant ln K (--init-logk). */
-export const METHODS_WITH_INIT_LOGK: readonly Method[] = ['pixel', 'pinn'];
-export const MODES = ['multistart', 'rml'] as const;
-export type EnsembleMode = (typeof MODES)[number];
-export const BACKENDS = ['auto', 'wasm', 'tensorflow', 'cpu'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
-export { LATENT_PARAMS };
-export type { LatentParam };
+export const METHODS_WITH_INIT_LOGK: readonly InversionMethod[] = ['pixel', 'pinn'];
 
 /** Everything that decides the numbers of a member. A resume must use the same values. */
 export interface NumericalConfig {
@@ -21,7 +16,7 @@ export interface NumericalConfig {
   case: string;
   /** Prior name (libs/prior/assets/<name>) or directory; null for methods without one (pixel, pinn). */
   prior: string | null;
-  method: Method;
+  method: InversionMethod;
   mode: EnsembleMode;
   /** Ensemble size. */
   members: number;
@@ -66,16 +61,22 @@ export interface ExecutionConfig {
 
 export type InvertConfig = NumericalConfig & ExecutionConfig;
 
-export const INVERT_DEFAULTS = {
-  method: 'ldim' as Method,
-  mode: 'multistart' as EnsembleMode,
+/**
+ * Defaults of the `ldinv invert` command: an InvertConfig (ensemble size, run seed, workers, batch,
+ * retries, ...), which the run turns into @ldinv/optim's InvertOptions per task. Not optim's
+ * INVERT_DEFAULTS, the defaults of invert()'s options (members as { index, seed } specs, every
+ * optimiser setting), hence the other name; values both have (method, mode, param, refine) are optim's.
+ */
+export const INVERT_CONFIG_DEFAULTS = {
+  method: INVERT_DEFAULTS.method,
+  mode: INVERT_DEFAULTS.mode,
   /** members */
   members: 32,
   /** iterations; the optimiser's own default where it has one is not used, so run.json is complete. */
   iters: 200,
-  param: 'latent' as LatentParam,
+  param: INVERT_DEFAULTS.param,
   /** iterations (the optimiser's default) */
-  refine: OPTIM_DEFAULTS.refineIterations,
+  refine: INVERT_DEFAULTS.refineIterations,
   /**
    * ln K; null = resolved when the run is prepared (resolveInitLogK): the mean ln K of the training set
    * of the case's prior where there is one, else this optimiser default (K = 1). run.json holds the number.
@@ -104,8 +105,8 @@ export function optionName(key: keyof NumericalConfig): string {
   return key === 'initLogK' ? 'init-logk' : key;
 }
 
-/** Default members per task: up to INVERT_DEFAULTS.batch (batched tensor ops amortise per-task cost),
+/** Default members per task: up to INVERT_CONFIG_DEFAULTS.batch (batched tensor ops amortise per-task cost),
  *  but small enough that every worker gets at least two tasks, so none sits idle at the end. */
 export function autoBatch(members: number, workers: number): number {
-  return Math.min(INVERT_DEFAULTS.batch, Math.max(1, Math.floor(members / (2 * workers))));
+  return Math.min(INVERT_CONFIG_DEFAULTS.batch, Math.max(1, Math.floor(members / (2 * workers))));
 }

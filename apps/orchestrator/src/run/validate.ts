@@ -3,10 +3,11 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { readCase, type Case } from '@ldinv/fields';
-import { INVERSION_METHODS, INVERT_DEFAULTS as OPTIM_DEFAULTS } from '@ldinv/optim';
+import { ENSEMBLE_MODES, INVERSION_METHODS, INVERT_DEFAULTS, LATENT_PARAMS, type InversionMethod } from '@ldinv/optim';
 import { readManifest, resolvePriorDir } from '@ldinv/prior';
+import { BACKEND_CHOICES } from '@ldinv/tensor';
 import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
-import { BACKENDS, LATENT_PARAMS, METHODS, METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, MODES, type InvertConfig, type Method } from './config.ts';
+import { METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, type InvertConfig } from './config.ts';
 
 
 export function checkInteger(name: string, value: number, min: number): void {
@@ -34,7 +35,7 @@ export function validateCase(dir: string): ValidatedCase {
   return { dir: abs, name: basename(abs), data: readCase(abs) };
 }
 
-function initLogKMisused(method: Method): never {
+function initLogKMisused(method: InversionMethod): never {
   throw new Error(`--init-logk is for --method ${METHODS_WITH_INIT_LOGK.join(' or ')}, got --method ${method}`);
 }
 
@@ -43,7 +44,7 @@ function initLogKMisused(method: Method): never {
  * mean ln K of the training set of `prior` (the prior's standardise.mean) when that prior resolves,
  * else the optimiser's default; 0 for methods that do not start from a constant.
  */
-export function resolveInitLogK(method: Method, given: number | null | undefined, prior: string | null | undefined): number {
+export function resolveInitLogK(method: InversionMethod, given: number | null | undefined, prior: string | null | undefined): number {
   const pixelLike = METHODS_WITH_INIT_LOGK.includes(method);
   if (given !== null && given !== undefined) {
     if (!pixelLike) initLogKMisused(method);
@@ -55,19 +56,16 @@ export function resolveInitLogK(method: Method, given: number | null | undefined
     dir = resolvePriorDir(prior);
   } catch {
     // A case may name a prior that is not installed here; pixel and pinn do not need it.
-    return OPTIM_DEFAULTS.pixelInitLogK;
+    return INVERT_DEFAULTS.pixelInitLogK;
   }
   return readManifest(dir).standardise.mean;
 }
 
 /** Checks the options and the files they name; returns the prior's resolved directory (or null). */
 export function validateInvert(config: InvertConfig, c: ValidatedCase): string | null {
-  if (!METHODS.includes(config.method)) throw new Error(`--method must be one of ${METHODS.join(', ')}, got '${config.method}'`);
-  if (!(INVERSION_METHODS as readonly string[]).includes(config.method)) {
-    throw new Error(`--method ${config.method} is not available yet (available: ${INVERSION_METHODS.join(', ')})`);
-  }
-  if (!MODES.includes(config.mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}, got '${config.mode}'`);
-  if (!BACKENDS.includes(config.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got '${config.backend}'`);
+  if (!INVERSION_METHODS.includes(config.method)) throw new Error(`--method must be one of ${INVERSION_METHODS.join(', ')}, got '${config.method}'`);
+  if (!ENSEMBLE_MODES.includes(config.mode)) throw new Error(`--mode must be one of ${ENSEMBLE_MODES.join(', ')}, got '${config.mode}'`);
+  if (!BACKEND_CHOICES.includes(config.backend)) throw new Error(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${config.backend}'`);
   checkInteger('members', config.members, 1);
   checkInteger('iters', config.iters, 1);
   if (!LATENT_PARAMS.includes(config.param)) throw new Error(`--param must be one of ${LATENT_PARAMS.join(', ')}, got '${config.param}'`);

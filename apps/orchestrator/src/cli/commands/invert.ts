@@ -3,12 +3,14 @@
 // summary.json and report.html. With --shard I/N it is one task of a job array: its members only,
 // no aggregation (`ldinv aggregate` merges the shards).
 import type { Command } from 'commander';
+import { ENSEMBLE_MODES, INVERSION_METHODS, LATENT_PARAMS } from '@ldinv/optim';
+import { BACKEND_CHOICES, type BackendChoice } from '@ldinv/tensor';
 import { aggregateRun } from '../../aggregate/aggregate-run.ts';
 import { checkDeviceBackends } from '../../pool/backend-record.ts';
 import { DeviceExecutor } from '../../pool/device-executor.ts';
 import { QueueLink } from '../../queue/queue-executor.ts';
 import { queueUrlOption, redactUrl, redisOptions } from '../../queue/redis-url.ts';
-import { autoBatch, BACKENDS, INVERT_DEFAULTS, LATENT_PARAMS, METHODS, MODES, type BackendChoice, type InvertConfig } from '../../run/config.ts';
+import { autoBatch, INVERT_CONFIG_DEFAULTS, type InvertConfig } from '../../run/config.ts';
 import { prepareNewRun, prepareResume, prepareShard, type PreparedRun } from '../../run/prepare-run.ts';
 import { executeRun, workerConfigOf } from '../../run/run-invert.ts';
 import { parseShard, shardLabel } from '../../run/shard.ts';
@@ -49,14 +51,14 @@ export class ExitError extends Error {
 }
 
 export function registerInvert(program: Command): void {
-  const d = INVERT_DEFAULTS;
+  const d = INVERT_CONFIG_DEFAULTS;
   program
     .command('invert')
     .description('invert a case with an ensemble of members on a worker pool; writes runs/NAME (members, ensemble, figures, report.html)')
     .option('--case <dir>', 'case directory: case.json, obs.csv [, truth_logk.npy]')
     .option('--prior <name|dir>', 'prior for ldim/vae (default: the case\'s "prior")')
-    .option('--method <m>', `${METHODS.join(' | ')} (default ${d.method})`)
-    .option('--mode <m>', `${MODES.join(' | ')} (default ${d.mode})`)
+    .option('--method <m>', `${INVERSION_METHODS.join(' | ')} (default ${d.method})`)
+    .option('--mode <m>', `${ENSEMBLE_MODES.join(' | ')} (default ${d.mode})`)
     .option('--members <n>', `ensemble size (default ${d.members})`)
     .option('--workers <n>', `worker threads per process (default: available cores, ${d.workers} here)`)
     .option('--batch <n>', `members optimised together in one task (default: members / (2 x workers), at most ${d.batch})`)
@@ -66,7 +68,7 @@ export function registerInvert(program: Command): void {
     .option('--init-logk <y>', "pixel, pinn: start level of ln K (default: the mean ln K of the training set of the prior (--prior or the case's), else 0)")
     .option('--seed <s>', `run seed; member m uses a seed derived from (seed, m) (default ${d.seed})`)
     .option('--devices <list>', "'cpu' (one local pool, default) or GPU ids 0,1,...: one worker process per id")
-    .option('--backend <b>', `${BACKENDS.join(' | ')} (default ${d.backend})`)
+    .option('--backend <b>', `${BACKEND_CHOICES.join(' | ')} (default ${d.backend})`)
     .option('--max-misfit <x>', `leave members with final chi2/M above this out of the statistics (default ${d.maxMisfit})`)
     .option('--max-attempts <n>', `attempts per member before it is recorded as failed (default ${d.maxAttempts})`)
     .option('--out <dir>', 'run directory to create (runs/NAME)')
@@ -144,11 +146,11 @@ export function prepareFromOptions(o: InvertOptionValues, nativeDevices = false)
   }
   if (!o.out) throw new Error('--out <dir> is required (the run directory to create)');
   if (!given.case) throw new Error('--case <dir> is required');
-  const members = given.members ?? INVERT_DEFAULTS.members;
-  const workers = given.workers ?? INVERT_DEFAULTS.workers;
+  const members = given.members ?? INVERT_CONFIG_DEFAULTS.members;
+  const workers = given.workers ?? INVERT_CONFIG_DEFAULTS.workers;
   const processes = given.devices?.length ?? 1;
   const batch = given.batch ?? (o.queue ? 1 : nativeDevices ? Math.ceil(members / processes) : autoBatch(members, workers * processes));
-  const config = { ...INVERT_DEFAULTS, ...given, batch, case: given.case };
+  const config = { ...INVERT_CONFIG_DEFAULTS, ...given, batch, case: given.case };
   return shard ? prepareShard(o.out, config, shard) : prepareNewRun(o.out, config);
 }
 
@@ -181,7 +183,7 @@ export async function invertCommand(o: InvertOptionValues, out: NodeJS.WriteStre
     // Device processes next, so a GPU run that would run on CPU is refused before run.json is written.
     // A resume's devices and backend are the run's (unless --devices is given): read without writing.
     if (!queue && !resuming(o)) {
-      const d = INVERT_DEFAULTS;
+      const d = INVERT_CONFIG_DEFAULTS;
       devices = await openDevices(given.devices ?? d.devices, given.backend ?? d.backend, given.workers ?? d.workers);
     }
     const native = devices?.backends().every((b) => b.backend === 'tensorflow') ?? false;

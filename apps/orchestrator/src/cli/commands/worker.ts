@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueueWorker, QUEUE_WORKER_DEFAULTS, type WorkerEvent } from '../../queue/queue-worker.ts';
 import { queueUrlOption, redactUrl, redisOptions } from '../../queue/redis-url.ts';
-import { INVERT_DEFAULTS } from '../../run/config.ts';
+import { INVERT_CONFIG_DEFAULTS } from '../../run/config.ts';
 import { parseDevices } from '../../run/validate.ts';
 import { numberOption } from '../field-options.ts';
 
@@ -50,7 +50,7 @@ export function registerWorker(program: Command): void {
     .description('take member jobs from a Redis queue (ldinv invert --queue) and run them on a local pool, until SIGTERM (or Redis is unreachable for --unreachable-timeout)')
     .option('--queue <url>', 'redis://[user:password@]host:port/db (or rediss:// for TLS; a private CA via NODE_EXTRA_CA_CERTS)')
     .option('--redis <url>', 'same as --queue')
-    .option('--workers <n>', `worker threads (per device process with --devices) (default: available cores, ${INVERT_DEFAULTS.workers} here)`)
+    .option('--workers <n>', `worker threads (per device process with --devices) (default: available cores, ${INVERT_CONFIG_DEFAULTS.workers} here)`)
     .option('--devices <list>', "'cpu' (one local pool, default) or GPU ids 0,1,...: one worker process per id")
     .option('--priors <dir>', 'shared prior store holding <name>/manifest.json, model.json, weights.bin (searched before the job\'s prior name)')
     .option('--cache <dir>', 'where cases from jobs are written (default: $TMPDIR/ldinv-worker-<user>)')
@@ -65,7 +65,7 @@ export function registerWorker(program: Command): void {
 export async function workerCommand(o: WorkerOptionValues, out: NodeJS.WriteStream = process.stdout): Promise<void> {
   if (!o.queue) throw new Error('--queue <url> is required (redis://host:port/db)');
   const connection = redisOptions(o.queue);
-  const workers = o.workers === undefined ? INVERT_DEFAULTS.workers : numberOption('workers', o.workers, { integer: true, min: 1 });
+  const workers = o.workers === undefined ? INVERT_CONFIG_DEFAULTS.workers : numberOption('workers', o.workers, { integer: true, min: 1 });
   const lockMs = o.lockMs === undefined ? QUEUE_WORKER_DEFAULTS.lockMs : numberOption('lock-ms', o.lockMs, { integer: true, min: 100 });
   const unreachableMs =
     o.unreachableTimeout === undefined ? QUEUE_WORKER_DEFAULTS.unreachableMs : 1000 * numberOption('unreachable-timeout', o.unreachableTimeout, { min: 1 });
