@@ -14,7 +14,8 @@ export const MODE_RULE =
   `k-medoids of the members' ln K (L2 distance over active cells), k = 2..min(${MAX_MODES}, members/${MEMBERS_PER_MODE}) ` +
   `by the largest mean silhouette; one mode unless it reaches ${MODE_SILHOUETTE}`;
 
-export interface EnsembleMode {
+/** One mode of the members' ln K (a k-medoids cluster); not @ldinv/optim's EnsembleMode (multistart, rml). */
+export interface LogKMode {
   /** Member indices of the mode. */
   members: number[];
   /** Share of the members. */
@@ -28,7 +29,7 @@ export interface EnsembleMode {
 }
 
 export interface ModeAnalysis {
-  modes: EnsembleMode[];
+  modes: LogKMode[];
   /** Mean silhouette of the chosen clustering (null with one mode or fewer than 3 members). */
   silhouette: number | null;
   rule: string;
