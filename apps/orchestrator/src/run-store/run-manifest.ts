@@ -74,11 +74,10 @@ export interface RunManifest {
   /** Resolved directory of the prior, null for methods without one. */
   priorDir: string | null;
   /** sha256 of the prior's manifest.json + model.json + weights.bin (null without a prior); queue
-   *  workers refuse a prior with another hash. Absent in runs made before it was recorded. */
-  priorHash?: string | null;
-  /** Unique name of this run (`<id>-<8 hex>`): queue job ids are `<runKey>/<member>`. Absent in runs
-   *  made before it was recorded (then derived from id and createdAt). */
-  runKey?: string;
+   *  workers refuse a prior with another hash. */
+  priorHash: string | null;
+  /** Unique name of this run (`<id>-<8 hex>`): queue job ids are `<runKey>/<member>`. */
+  runKey: string;
   /** Set when the run was created by a shard of an N-way job array: shards journal, never rewrite run.json. */
   shards?: number;
   /** Package versions (node, ldinv libs, tfjs, pool libraries). */

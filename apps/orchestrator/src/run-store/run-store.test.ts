@@ -14,7 +14,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'ldinv-store-'));
 
 function manifest(): RunManifest {
   return {
-    version: 1, id: 'x', status: 'running', caseName: 'c', caseHash: '', priorDir: null, versions: {}, backend: null, createdAt: '', sessions: [],
+    version: 1, id: 'x', runKey: 'x-00000000', status: 'running', caseName: 'c', caseHash: '', priorDir: null, priorHash: null, versions: {}, backend: null, createdAt: '', sessions: [],
     config: { ...INVERT_CONFIG_DEFAULTS, case: '/c', prior: null, initLogK: 0, members: 2 }, seeds: { run: 0, members: [1, 2] },
     counts: { members: 2, done: 0, failed: 0 },
   };

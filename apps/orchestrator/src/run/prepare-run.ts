@@ -1,7 +1,7 @@
 // Turns an invocation into a run directory ready to execute: a new run, a resume that checks the
 // numbers cannot change (same numerical options, same case and prior data) and plans only the missing
 // members, or a shard of a job array that creates the run or joins it and plans its own members.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { caseHash, priorHash } from '../member/content-hash.ts';
 import { RunStore } from '../run-store/run-store.ts';
@@ -49,30 +49,15 @@ function newManifest(out: string, config: NewRunConfig): { manifest: RunManifest
   return { manifest, caseInfo };
 }
 
-/** Queue job ids are `<runKey>/<member>`; runs made before runKey was recorded derive one. */
-export function runKeyOf(manifest: RunManifest): string {
-  const digest = createHash('sha256').update(`${manifest.id}\n${manifest.createdAt}`).digest('hex').slice(0, 8);
-  return manifest.runKey ?? `${manifest.id.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`;
-}
-
 export function prepareNewRun(out: string, config: NewRunConfig): PreparedRun {
   const { manifest, caseInfo } = newManifest(out, config);
   const store = RunStore.create(out, manifest);
   return { store, manifest, caseInfo, planned: manifest.seeds.members.map((_, m) => m), resumed: false, shard: null };
 }
 
-// Runs made before --param, --refine and --init-logk existed optimised z without a refine stage, and
-// pixel and pinn started at ln K = 0; their run.json lacks these keys.
-const LEGACY_NUMBERS = { param: 'latent', refine: 0, initLogK: 0 } as const;
-
-/** The run's configuration, keys added since it was written filled with what it ran. */
-function storedConfig(manifest: RunManifest): InvertConfig {
-  return { ...LEGACY_NUMBERS, ...(manifest.config as Omit<InvertConfig, keyof typeof LEGACY_NUMBERS>) };
-}
-
 /** Throws unless every numerical option in `given` equals the run's. */
 function checkSameNumbers(manifest: RunManifest, given: Partial<InvertConfig>, runJson: string, why: string): void {
-  const config = storedConfig(manifest);
+  const { config } = manifest;
   for (const key of NUMERICAL_KEYS) {
     const value = given[key];
     if (value === undefined) continue;
@@ -96,7 +81,7 @@ export function prepareResume(out: string, overrides: Partial<InvertConfig>, sha
     throw new Error(`${store.paths.runJson}: the run is split in ${manifest.shards} shards, got --shard ${shardLabel(shard)}`);
   }
   const { case: _c, prior: _p, method: _m, mode: _mo, members: _n, iters: _i, param: _pa, refine: _r, initLogK: _y, seed: _s, backend: _b, ...execution } = overrides;
-  const config: InvertConfig = { ...storedConfig(manifest), ...execution };
+  const config: InvertConfig = { ...manifest.config, ...execution };
   const caseInfo = validateCase(config.case);
   if (caseHash(caseInfo.dir) !== manifest.caseHash) {
     throw new Error(`${caseInfo.dir}: the case's data (case.json, obs.csv or a site's arrays) changed since the run started; start a new run instead of resuming`);
@@ -130,6 +115,6 @@ export function prepareShard(out: string, config: NewRunConfig, shard: Shard): P
   const why = 'every shard must run the same numbers';
   checkSameNumbers(stored, manifest.config, runJson, why);
   if (stored.caseHash !== manifest.caseHash) throw new Error(`${runJson}: the run's case data (case.json, obs.csv, a site's arrays) differs from ${manifest.config.case}; ${why}`);
-  if ((stored.priorHash ?? null) !== manifest.priorHash) throw new Error(`${runJson}: the run's prior differs from ${manifest.priorDir} (content hash); ${why}`);
+  if (stored.priorHash !== manifest.priorHash) throw new Error(`${runJson}: the run's prior differs from ${manifest.priorDir} (content hash); ${why}`);
   return prepareResume(out, manifest.config, shard);
 }

@@ -3,7 +3,7 @@
 // outcome and timings (a shard journals its session instead: run.json is shared and written once).
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { caseFilesHash, priorHash, readCaseFiles } from '../member/content-hash.ts';
+import { caseFilesHash, readCaseFiles } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
 import { DeviceExecutor } from '../pool/device-executor.ts';
 import type { Executor } from '../pool/executor.ts';
@@ -13,7 +13,7 @@ import type { QueueLink } from '../queue/queue-executor.ts';
 import type { BackendRecord, RunSession, RunStatus } from '../run-store/run-manifest.ts';
 import { memberSettingsOf, METHODS_WITH_PRIOR } from './config.ts';
 import { RunEvents, type RunListener } from './events.ts';
-import { runKeyOf, type PreparedRun } from './prepare-run.ts';
+import type { PreparedRun } from './prepare-run.ts';
 import { runScheduled, type ScheduleResult } from './scheduler.ts';
 import { inShard, shardLabel } from './shard.ts';
 
@@ -46,10 +46,12 @@ export function jobContextOf(run: PreparedRun): MemberJobContext {
   const { manifest } = run;
   const c = manifest.config;
   const { prior } = workerConfigOf(run);
+  // run.json records the prior's hash whenever it records a prior directory.
+  const hash = manifest.priorHash;
   const files = readCaseFiles(c.case);
   return {
-    run: runKeyOf(manifest), case: { name: manifest.caseName, hash: caseFilesHash(files), files },
-    prior: prior === null ? null : { name: c.prior ?? prior, hash: manifest.priorHash ?? priorHash(prior) },
+    run: manifest.runKey, case: { name: manifest.caseName, hash: caseFilesHash(files), files },
+    prior: prior === null || hash === null ? null : { name: c.prior ?? prior, hash },
     ...memberSettingsOf(c),
   };
 }
