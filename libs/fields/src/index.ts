@@ -13,7 +13,7 @@ export { cellCentreHull, SENSOR_LAYOUTS, sensorLayout } from './sensors.ts';
 export type { Point, SensorLayout, SensorSpec } from './sensors.ts';
 export { checkSensor, formatObsCsv, OBS_COLUMNS, parseCsvColumns, parseObsCsv } from './obs-csv.ts';
 export type { Observation } from './obs-csv.ts';
-export { CASE_FILES, CASE_FORMAT, CASE_FORMATS, caseProblem, caseInputFiles, isSite, readCase, readCaseDescription, writeCase } from './case.ts';
+export { CASE_FILES, CASE_FORMAT, caseProblem, caseInputFiles, isSite, readCase, readCaseDescription, writeCase } from './case.ts';
 export { SITE_CASE_FORMAT } from './site-case.ts';
 export type { SiteUnits } from './site-case.ts';
 export type { Case } from './case.ts';

@@ -145,6 +145,11 @@ export function accumulateGradLogK(
 export const BUDGET_TERMS = ['recharge', 'wells', 'sideHeads', 'sideFluxes', 'fixedHeads'] as const;
 export type BudgetTerm = (typeof BUDGET_TERMS)[number];
 
+/** What a budget table calls each term. */
+export const BUDGET_LABELS: Record<BudgetTerm, string> = {
+  recharge: 'recharge', wells: 'wells', sideHeads: 'side heads', sideFluxes: 'side fluxes', fixedHeads: 'fixed-head cells',
+};
+
 /** Volumetric flow rates into and out of the aquifer per term (both ≥ 0), as MODFLOW's budget lists them. */
 export interface WaterBudget {
   in: Record<BudgetTerm, number>;

@@ -1,6 +1,6 @@
 export type { BoundarySetup, DarcyProblem, Domain, Grid, Side, SideCondition, Site, Well } from './problem.ts';
 export {
-  BOUNDARY_SETUPS, cellIndicesOf, cellOf, domainOf, presetSite, SIDES, siteOf, UNIT_SQUARE, validateLogK, validateProblem,
+  BOUNDARY_SETUPS, cellIndicesOf, presetSite, SIDES, siteOf, UNIT_SQUARE, validateLogK, validateProblem,
 } from './problem.ts';
 export { CELL_STATE, discretise } from './discretisation.ts';
 export type { Discretisation } from './discretisation.ts';
@@ -12,7 +12,7 @@ export type { ObservationGeometry } from './observation.ts';
 export { parseWellsCsv } from './wells-csv.ts';
 export { taylorTest } from './taylor.ts';
 export type { ReducedFunctional, TaylorOptions, TaylorResult } from './taylor.ts';
-export { BUDGET_TERMS, logKLevelFree } from './assembly.ts';
+export { BUDGET_LABELS, BUDGET_TERMS, logKLevelFree } from './assembly.ts';
 export type { BudgetTerm, WaterBudget } from './assembly.ts';
 export { factorStats } from './factor-stats.ts';
 export { fourierField } from './fourier-field.ts';

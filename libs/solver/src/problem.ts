@@ -78,7 +78,7 @@ export function siteOf(problem: DarcyProblem): Site {
   return typeof problem.bc === 'string' ? presetSite(problem.bc) : problem.bc;
 }
 
-export function domainOf(problem: DarcyProblem): Domain {
+function domainOf(problem: DarcyProblem): Domain {
   return typeof problem.bc === 'string' ? UNIT_SQUARE : problem.bc.domain;
 }
 
@@ -107,13 +107,6 @@ export function cellIndicesOf(grid: Grid, domain: Domain, x: number, y: number):
   const f = domainFraction(domain, x, y);
   if (!f) return null;
   return { i: Math.min(Math.floor(f.u * grid.nx), grid.nx - 1), j: Math.min(Math.floor(f.v * grid.ny), grid.ny - 1) };
-}
-
-/** Index j * nx + i of the cell holding (x, y) on the unit square (a v1 problem). */
-export function cellOf(grid: Grid, x: number, y: number): number {
-  const ij = cellIndicesOf(grid, UNIT_SQUARE, x, y);
-  if (!ij) throw new Error(`point (${x}, ${y}) is outside the unit square`);
-  return ij.j * grid.nx + ij.i;
 }
 
 export function validateWell(well: Well, where: string, domain: Domain = UNIT_SQUARE): void {

@@ -147,9 +147,11 @@ function twoPhases(truth: Float64Array): [number, number] | null {
   return [Math.min(a, b), Math.max(a, b)];
 }
 
-function fieldMetrics(c: AggregateCase, logK: Float64Array, heads: Float64Array[], predicted: Float64Array): FieldMetrics | null {
+/** `pick`: the case's active cells (activeCellPicker), built once per aggregation. */
+type CellPick = ReturnType<typeof activeCellPicker>;
+
+function fieldMetrics(c: AggregateCase, pick: CellPick, logK: Float64Array, heads: Float64Array[], predicted: Float64Array): FieldMetrics | null {
   if (!c.truthLogK || !c.truthHeads) return null;
-  const pick = activeCellPicker(c.active);
   const [estimate, truth] = [pick(logK), pick(c.truthLogK)];
   const phases = twoPhases(truth);
   const { nx, ny } = c.grid;
@@ -181,8 +183,7 @@ function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
-function robustnessOf(c: AggregateCase, included: readonly DoneMember[], rows: readonly MemberRow[]): Robustness {
-  const pick = activeCellPicker(c.active);
+function robustnessOf(c: AggregateCase, pick: CellPick, included: readonly DoneMember[], rows: readonly MemberRow[]): Robustness {
   const modes = ensembleModes(included.map((m) => m.index), included.map((m) => pick(m.logK)), included.map((m) => m.logK), included.map((m) => m.misfit));
   const truth = c.truthLogK ? pick(c.truthLogK) : null;
   const modeErrors = modes.modes.map((mode) => (truth ? relativeL2(pick(mode.meanLogK), truth) : null));
@@ -208,6 +209,7 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
   const done = sorted.filter((r): r is DoneMember => r.status === 'done');
   const failed = sorted.filter((r): r is FailedMember => r.status === 'failed');
   const cells = c.grid.nx * c.grid.ny;
+  const pick = activeCellPicker(c.active);
   for (const m of done) {
     if (m.logK.length !== cells) throw new Error(`member ${m.index}: logK has ${m.logK.length} values, the case grid needs ${cells}`);
     if (m.heads.length !== c.tests) throw new Error(`member ${m.index}: ${m.heads.length} head fields, the case has ${c.tests} tests`);
@@ -222,7 +224,7 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
           misfit: r.misfit, regulariser: r.regulariser, iterations: r.iterations, stopReason: r.stopReason,
           refineFrom: r.refineFrom ?? null, priorWeight: r.priorWeight ?? null,
           wallMs: r.timing.wallMs, worker: r.timing.worker, error: null,
-          metrics: fieldMetrics(c, r.logK, r.heads, r.predicted),
+          metrics: fieldMetrics(c, pick, r.logK, r.heads, r.predicted),
         }
       : {
           index: r.index, seed: r.seed, status: 'failed', attempts: r.attempts, misfit: null, regulariser: null,
@@ -239,7 +241,6 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
   if (included.length === 0) return result;
   result.logK = cellStats(included.map((m) => m.logK));
   result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(included.map((m) => m.heads[t])));
-  const pick = activeCellPicker(c.active);
   if (c.logKLevelFree && included.length >= 2) {
     // Each member's level as a one-cell field: its standard deviation over members is the spread.
     const level = (logK: Float64Array) => {
@@ -248,7 +249,7 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     };
     result.logKLevelSpread = cellStats(included.map((m) => [level(m.logK)])).std[0];
   }
-  result.robustness = robustnessOf(c, included, rows);
+  result.robustness = robustnessOf(c, pick, included, rows);
   if (c.truthLogK && c.truthHeads && c.predict) {
     const meanField = c.predict(result.logK.mean);
     const enough = included.length >= 2;
@@ -257,7 +258,7 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     const memberLogK = enough ? included.map((m) => pick(m.logK)) : [];
     const truthLogK = pick(c.truthLogK);
     result.metrics = {
-      mean: fieldMetrics(c, result.logK.mean, meanField.heads, meanField.predicted)!,
+      mean: fieldMetrics(c, pick, result.logK.mean, meanField.heads, meanField.predicted)!,
       coverage90LogK: enough ? coverageOf(memberLogK, truthLogK) : null,
       coverage90Heads: enough ? coverageOf(memberHeads, truthHeads) : null,
       spreadSkillLogK: enough ? spreadSkill(memberLogK, truthLogK) : null,

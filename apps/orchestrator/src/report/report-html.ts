@@ -1,6 +1,6 @@
 // report.html: one self-contained file (images inline as data URIs, no scripts, no external links)
 // with the figures, the member table, the metrics and the configuration.
-import { BUDGET_TERMS, type WaterBudget } from '@ldinv/solver';
+import { BUDGET_LABELS, BUDGET_TERMS, type WaterBudget } from '@ldinv/solver';
 import type { AggregateResult, FieldMetrics, MemberRow } from '../aggregate/ensemble.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';
 import type { Figure } from './run-figures.ts';
@@ -56,10 +56,6 @@ export interface ReportInput {
   budgets?: { test: string; budget: WaterBudget }[];
   rateUnit?: string;
 }
-
-const BUDGET_LABELS: Record<(typeof BUDGET_TERMS)[number], string> = {
-  recharge: 'recharge', wells: 'wells', sideHeads: 'side heads', sideFluxes: 'side fluxes', fixedHeads: 'fixed-head cells',
-};
 
 /** The modes of the members, the probability map's threshold and scores. */
 function robustnessSection(result: AggregateResult): string {

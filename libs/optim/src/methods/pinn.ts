@@ -173,10 +173,10 @@ function sitePoints(problem: InversionProblem, site: Site, wellWidthCells: numbe
     }
   }
   // Faces between an unknown cell and an inactive one: no-flow walls inside the domain.
+  const inactive = (c: number) => d.state[c] === CELL_STATE.inactive;
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const c = j * nx + i;
-      const inactive = (nb: number) => d.state[nb] === CELL_STATE.inactive;
       if (i + 1 < nx && unknown(c) !== unknown(c + 1) && (inactive(c) || inactive(c + 1))) {
         noFlow.push((i + 1) / nx, (j + 0.5) / ny);
         noFlowNormal.push(1, 0);

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { caseProblem, isSite, readCase, readField, writeNpy, type Case } from '@ldinv/fields';
 import {
-  BUDGET_TERMS, CELL_STATE, DarcySystem, parseWellsCsv, validateLogK, validateProblem,
+  BUDGET_LABELS, BUDGET_TERMS, CELL_STATE, DarcySystem, parseWellsCsv, validateLogK, validateProblem,
   type BoundarySetup, type DarcyProblem, type WaterBudget, type Well,
 } from '@ldinv/solver';
 
@@ -95,12 +95,9 @@ function problemOf(o: SolveOptionValues, grid: { nx: number; ny: number }, field
 
 /** MODFLOW-style budget lines of one test: IN and OUT per term, totals and the percent discrepancy. */
 export function formatBudget(budget: WaterBudget, title: string, units = ''): string {
-  const label: Record<(typeof BUDGET_TERMS)[number], string> = {
-    recharge: 'recharge', wells: 'wells', sideHeads: 'side heads', sideFluxes: 'side fluxes', fixedHeads: 'fixed-head cells',
-  };
   const num = (v: number) => v.toExponential(6).padStart(15);
   const lines = [`${title}${units ? ` (volume per time, ${units})` : ''}`, `${''.padEnd(18)}${'IN'.padStart(15)}${'OUT'.padStart(15)}`];
-  for (const term of BUDGET_TERMS) lines.push(`  ${label[term].padEnd(16)}${num(budget.in[term])}${num(budget.out[term])}`);
+  for (const term of BUDGET_TERMS) lines.push(`  ${BUDGET_LABELS[term].padEnd(16)}${num(budget.in[term])}${num(budget.out[term])}`);
   lines.push(`  ${'total'.padEnd(16)}${num(budget.totalIn)}${num(budget.totalOut)}`);
   lines.push(`  percent discrepancy ${budget.percentDiscrepancy.toExponential(2)} %`);
   return `${lines.join('\n')}\n`;
