@@ -31,7 +31,7 @@ export function syntheticReport() {
   const figures = runFigures(result, records, { observations, tests: 1, truthLogK: truth }, 10);
   const manifest: RunManifest = {
     version: 1, id: 'synthetic', runKey: 'synthetic-00000000', status: 'complete', caseName: 'bimaterial-12', caseHash: '', priorDir: null, priorHash: null, versions: { node: process.versions.node },
-    backend: 'wasm', createdAt: '', sessions: [], config: { ...INVERT_CONFIG_DEFAULTS, case: '/cases/x', prior: null, initLogK: 0, members: 5, method: 'pixel' },
+    backend: 'wasm', createdAt: '', sessions: [], config: { ...INVERT_CONFIG_DEFAULTS, case: '/cases/x', prior: null, initLogK: 0, members: 5, method: 'pixel', mode: 'rml' },
     seeds: { run: 0, members: [0, 1, 2, 3, 4] }, counts: { members: 5, done: 4, failed: 1 },
   };
   const input = { manifest, result, figures, maxMisfit: 10 };

@@ -9,6 +9,12 @@ import type { BackendChoice } from '@ldinv/tensor';
 export const METHODS_WITH_PRIOR: readonly InversionMethod[] = ['ldim', 'vae'];
 /** Methods that start from a constant ln K (--init-logk). */
 export const METHODS_WITH_INIT_LOGK: readonly InversionMethod[] = ['pixel', 'pinn'];
+/**
+ * Methods whose members all start from the same field (pixel: the constant --init-logk; the run never
+ * sets optim's pixelInitStd), so in multistart mode they would be copies of one another. ldim and vae
+ * draw their latent start, pinn its network weights, from each member's seed.
+ */
+export const METHODS_WITH_FIXED_START: readonly InversionMethod[] = ['pixel'];
 
 /** Everything that decides the numbers of a member. A resume must use the same values. */
 export interface NumericalConfig {

@@ -41,8 +41,8 @@ describe('ldinv invert --init-logk', () => {
   it('starts pixel at the given level, which it keeps without wells; a bad value exits 1', async () => {
     const out = join(root, 'given');
     const [r, bad] = await Promise.all([
-      runLdinv(base(out, ['--method', 'pixel', '--init-logk', '0.7'])),
-      runLdinv(base(join(root, 'bad'), ['--method', 'pixel', '--init-logk', 'abc'])),
+      runLdinv(base(out, ['--method', 'pixel', '--mode', 'rml', '--init-logk', '0.7'])),
+      runLdinv(base(join(root, 'bad'), ['--method', 'pixel', '--mode', 'rml', '--init-logk', 'abc'])),
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

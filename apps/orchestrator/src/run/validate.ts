@@ -7,7 +7,7 @@ import { ENSEMBLE_MODES, INVERSION_METHODS, INVERT_DEFAULTS, LATENT_PARAMS, type
 import { readManifest, resolvePriorDir } from '@ldinv/prior';
 import { BACKEND_CHOICES } from '@ldinv/tensor';
 import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
-import { METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, type InvertConfig } from './config.ts';
+import { METHODS_WITH_FIXED_START, METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, type InvertConfig } from './config.ts';
 
 
 export function checkInteger(name: string, value: number, min: number): void {
@@ -67,6 +67,9 @@ export function validateInvert(config: InvertConfig, c: ValidatedCase): string |
   if (!ENSEMBLE_MODES.includes(config.mode)) throw new Error(`--mode must be one of ${ENSEMBLE_MODES.join(', ')}, got '${config.mode}'`);
   if (!BACKEND_CHOICES.includes(config.backend)) throw new Error(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${config.backend}'`);
   checkInteger('members', config.members, 1);
+  if (config.mode === 'multistart' && config.members > 1 && METHODS_WITH_FIXED_START.includes(config.method)) {
+    throw new Error(`--method ${config.method} --mode multistart: every member starts from the same field, so the ${config.members} members would be identical (zero spread); use --mode rml`);
+  }
   checkInteger('iters', config.iters, 1);
   if (!LATENT_PARAMS.includes(config.param)) throw new Error(`--param must be one of ${LATENT_PARAMS.join(', ')}, got '${config.param}'`);
   if (config.param !== 'latent' && config.method !== 'ldim') throw new Error(`--param ${config.param} is for --method ldim, got --method ${config.method}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeTestCase } from '../../run/test-case.fixture.ts';
 import { main } from '../main.ts';
+import { prepareFromOptions } from './invert.ts';
 
 const caseDir = writeTestCase();
 const root = mkdtempSync(join(tmpdir(), 'ldinv-cli-'));
@@ -20,7 +21,7 @@ async function ldinv(...args: string[]): Promise<{ code: number; stderr: string 
   }
 }
 
-const invert = (out: string, ...extra: string[]) => ldinv('invert', '--case', caseDir, '--method', 'pixel', '--out', out, ...extra);
+const invert = (out: string, ...extra: string[]) => ldinv('invert', '--case', caseDir, '--method', 'pixel', '--mode', 'rml', '--out', out, ...extra);
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -48,7 +49,7 @@ describe('ldinv invert: errors before any worker starts', () => {
     lines[2] = cols.join(',');
     writeFileSync(join(bad, 'obs.csv'), lines.join('\n'));
     const out = join(root, 'bad-case-run');
-    const r = await ldinv('invert', '--case', bad, '--method', 'pixel', '--out', out);
+    const r = await ldinv('invert', '--case', bad, '--method', 'pixel', '--mode', 'rml', '--out', out);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^ldinv: ${join(bad, 'obs.csv')} line 3: sigma must be > 0.*-0\\.01\\n$`));
     expect(existsSync(out)).toBe(false);
@@ -63,6 +64,19 @@ describe('ldinv invert: errors before any worker starts', () => {
     expect((await ldinv('invert', '--resume')).stderr).toBe('ldinv: --resume needs the run directory: --resume runs/NAME (or --out runs/NAME --resume)\n');
     expect((await ldinv('invert', '--resume', join(root, 'never-ran'))).stderr).toBe(`ldinv: ${join(root, 'never-ran', 'run.json')}: no run here (run.json missing)\n`);
     for (const name of ['x', 'y', 'z', 'w']) expect(existsSync(join(root, name))).toBe(false);
+  });
+
+  it('pixel multistart, whose members would all be the same field; one member is a plain inversion', async () => {
+    const out = join(root, 'pixel-multistart');
+    expect(await invert(out, '--mode', 'multistart', '--members', '3')).toEqual({
+      code: 1,
+      stderr: 'ldinv: --method pixel --mode multistart: every member starts from the same field, so the 3 members would be identical (zero spread); use --mode rml\n',
+    });
+    expect(existsSync(out)).toBe(false);
+    const single = prepareFromOptions({ case: caseDir, method: 'pixel', mode: 'multistart', members: '1', out: join(root, 'pixel-single') });
+    expect(single.manifest.config).toMatchObject({ method: 'pixel', mode: 'multistart', members: 1 });
+    // Methods that draw their start from the member's seed may run multistart.
+    expect(prepareFromOptions({ case: caseDir, method: 'pinn', mode: 'multistart', members: '3', out: join(root, 'pinn-multistart') }).manifest.config.members).toBe(3);
   });
 
   it('a bad fault-injection switch', async () => {
