@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Grid } from '@ldinv/solver';
+import { shuffledIndices } from '@ldinv/tensor';
 import { assertLittleEndian, DATASET_MANIFEST, readManifest, type DatasetManifest } from './dataset-manifest.ts';
 import { streamRng } from './streams.ts';
 
@@ -117,13 +118,8 @@ export function openDataset(dir: string): Dataset {
     *batches({ batchSize, seed, epochs = 1, dropLast = false }) {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be an integer >= 1, got ${batchSize}`);
       for (let epoch = 0; epoch < epochs; epoch++) {
-        // Fisher-Yates with the epoch's own stream: any epoch can be replayed alone.
-        const rng = streamRng(seed, 'shuffle', epoch);
-        const order = Array.from({ length: manifest.count }, (_, k) => k);
-        for (let k = order.length - 1; k > 0; k--) {
-          const r = Math.floor(rng.uniform() * (k + 1));
-          [order[k], order[r]] = [order[r], order[k]];
-        }
+        // The epoch's own stream: any epoch can be replayed alone.
+        const order = Array.from(shuffledIndices(manifest.count, streamRng(seed, 'shuffle', epoch).uniform));
         for (let b = 0; b < order.length; b += batchSize) {
           const indices = order.slice(b, b + batchSize);
           if (dropLast && indices.length < batchSize) break;

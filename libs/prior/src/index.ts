@@ -8,7 +8,7 @@ export { learningRate } from './lr-schedule.ts';
 export type { LrSchedule } from './lr-schedule.ts';
 export { validateManifest } from './manifest.ts';
 export type { PriorFieldKind, PriorManifest, StageRecord } from './manifest.ts';
-export { ParamStore, Scope, hashSeed } from './params.ts';
+export { ParamStore, Scope } from './params.ts';
 export { LatentPrior } from './prior.ts';
 export type { Prior, SampleOptions } from './prior.ts';
 export { ASSETS_DIR, loadPrior, readManifest, resolvePriorDir, savePrior } from './prior-io.ts';

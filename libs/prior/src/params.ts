@@ -1,16 +1,6 @@
-import { tf } from '@ldinv/tensor';
+import { hashSeed, tf } from '@ldinv/tensor';
 
 export type Init = 'lecun' | 'zeros' | 'ones';
-
-/** FNV-1a hash of a string: derives an independent, order-free seed per weight name. */
-export function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 /**
  * Named weights of one network, created on first use (as Haiku's get_parameter), so a

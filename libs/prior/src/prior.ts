@@ -1,8 +1,7 @@
-import { tf } from '@ldinv/tensor';
+import { hashSeed, tf } from '@ldinv/tensor';
 import type { Denoiser } from './denoiser.ts';
 import type { LatentWhitening } from './latent-whitening.ts';
 import type { PriorManifest } from './manifest.ts';
-import { hashSeed } from './params.ts';
 import { ddimSample, type EpsPredictor } from './samplers.ts';
 import { Scheduler } from './scheduler.ts';
 import type { Vae } from './vae.ts';

@@ -1,5 +1,4 @@
-import { tf } from '@ldinv/tensor';
-import { hashSeed } from './params.ts';
+import { hashSeed, tf } from '@ldinv/tensor';
 import type { Scheduler } from './scheduler.ts';
 
 /** ε_θ(x_t, t) for one timestep shared by the batch. */

@@ -1,6 +1,6 @@
 // Small configurations and in-test fields shared by this lib's tests (prior may not
 // import @ldinv/fields, so the fields here are plain sinusoid sums).
-import { tf } from '@ldinv/tensor';
+import { createRng, tf } from '@ldinv/tensor';
 import { Denoiser, type DenoiserConfig } from './denoiser.ts';
 import { fitWhitening, LatentWhitening } from './latent-whitening.ts';
 import type { PriorManifest } from './manifest.ts';
@@ -13,11 +13,7 @@ export const TINY_DENOISER: DenoiserConfig = { channels: [8, 16], blocks: 1, gro
 
 /** n smooth fields [n, ny, nx]: sums of three random low-frequency sinusoids, seeded. */
 export function sinusoidFields(n: number, ny: number, nx: number, seed = 1): Float32Array {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
+  const rand = createRng(seed).uniform;
   const out = new Float32Array(n * ny * nx);
   for (let f = 0; f < n; f++) {
     for (let k = 0; k < 3; k++) {

@@ -1,6 +1,5 @@
-import { tf } from '@ldinv/tensor';
+import { hashSeed, tf } from '@ldinv/tensor';
 import type { Denoiser } from './denoiser.ts';
-import { hashSeed } from './params.ts';
 import type { Scheduler } from './scheduler.ts';
 import { type LoopResult, type LoopSettings, type LoopSpec, runTrainingLoop } from './train-loop.ts';
 

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { tf } from '@ldinv/tensor';
+import { hashSeed, mulberry32, shuffledIndices, tf } from '@ldinv/tensor';
 import { TensorAdam } from './adam.ts';
 import { Ema } from './ema.ts';
 import { learningRate } from './lr-schedule.ts';
 import type { ParamStore } from './params.ts';
-import { hashSeed } from './params.ts';
 import { readBundle, writeBundle } from './weights-io.ts';
 
 /** Settings of one training stage that a resumed run must share with the first run. */
@@ -89,30 +88,9 @@ interface LoopState {
   done: boolean;
 }
 
-/** Mulberry32: a tiny seeded PRNG for shuffles (state = one integer). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The order of items in an epoch: a function of (seed, epoch) only, so resume is exact. */
 export function epochPermutation(count: number, seed: number, epoch: number): Uint32Array {
-  const rand = mulberry32(hashSeed(`${seed}:epoch:${epoch}`));
-  const p = new Uint32Array(count);
-  for (let i = 0; i < count; i++) p[i] = i;
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const tmp = p[i];
-    p[i] = p[j];
-    p[j] = tmp;
-  }
-  return p;
+  return shuffledIndices(count, mulberry32(hashSeed(`${seed}:epoch:${epoch}`)));
 }
 
 function sameSettings(a: LoopSettings, b: LoopSettings): string | null {

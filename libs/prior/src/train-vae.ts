@@ -1,5 +1,4 @@
-import { tf } from '@ldinv/tensor';
-import { hashSeed } from './params.ts';
+import { hashSeed, tf } from '@ldinv/tensor';
 import { type LoopResult, type LoopSettings, type LoopSpec, runTrainingLoop } from './train-loop.ts';
 import { type Vae, vaeLatentShape, vaeLoss } from './vae.ts';
 

@@ -11,7 +11,7 @@ export {
   type BackendReport,
   type InitBackendOptions,
 } from './backend.ts';
-export { createRng, deriveSeed, seededNormal, seededUniform, type Rng } from './random.ts';
+export { createRng, deriveSeed, fmix32, hashSeed, mulberry32, seededNormal, seededUniform, shuffledIndices, type Rng } from './random.ts';
 export { CPU_KERNELS, WASM_KERNELS } from './kernels/register-kernels.ts';
 export { groupNormFused, hasGroupNormKernel } from './kernels/group-norm.ts';
 export { tidyValues } from './tidy-values.ts';

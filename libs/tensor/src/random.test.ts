@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onBackend } from './kernels/backend-compare.ts';
-import { createRng, deriveSeed, seededNormal, seededUniform } from './random.ts';
+import { createRng, deriveSeed, fmix32, hashSeed, mulberry32, seededNormal, seededUniform, shuffledIndices } from './random.ts';
 
 function moments(v: ArrayLike<number>): { mean: number; std: number } {
   let s = 0;
@@ -83,5 +83,30 @@ describe('deriveSeed', () => {
     expect(seeds.size).toBe(10000);
     expect(deriveSeed(42, 3, 0)).not.toBe(deriveSeed(42, 3, 1));
     expect(deriveSeed(42, 3)).not.toBe(deriveSeed(43, 3));
+  });
+});
+
+describe('shuffledIndices and the generators kept for shipped results', () => {
+  // Pinned from the copies these replaced (prior's train-loop and params, fields' dataset reader, the
+  // run planner): a change here changes the shipped priors' training record or every run's members.
+  it('hashSeed is FNV-1a', () => {
+    expect([hashSeed(''), hashSeed('a'), hashSeed('1:epoch:0')]).toEqual([0x811c9dc5, 0xe40c292c, 2387048097]);
+  });
+
+  it('mulberry32 + shuffledIndices give the epoch orders prior training has always used', () => {
+    const epoch = (seed: number, e: number) => Array.from(shuffledIndices(10, mulberry32(hashSeed(`${seed}:epoch:${e}`))));
+    expect(epoch(1, 0)).toEqual([1, 4, 0, 9, 5, 2, 7, 3, 8, 6]);
+    expect(epoch(7, 3)).toEqual([2, 5, 8, 0, 9, 7, 3, 1, 6, 4]);
+  });
+
+  it("shuffledIndices over a createRng stream gives the dataset reader's batch order", () => {
+    const order = Array.from(shuffledIndices(12, createRng(deriveSeed(5, 5, 2)).uniform));
+    expect(order).toEqual([1, 6, 8, 2, 0, 9, 3, 7, 10, 5, 11, 4]);
+    expect(Array.from(shuffledIndices(1, () => 0.5))).toEqual([0]);
+  });
+
+  it('fmix32 is MurmurHash3 fmix32 (uint32 out)', () => {
+    expect(fmix32(0)).toBe(0);
+    expect(fmix32(1)).toBe(0x514e28b7);
   });
 });

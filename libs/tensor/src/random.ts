@@ -65,6 +65,56 @@ export function deriveSeed(seed: number, ...stream: number[]): number {
   return h >>> 1;
 }
 
+/**
+ * Fisher-Yates permutation of 0..count-1 drawing `uniform()` (on [0, 1)) count - 1 times, from the
+ * top index down: the one shuffle of dataset batches and training epochs.
+ */
+export function shuffledIndices(count: number, uniform: () => number): Uint32Array {
+  const p = new Uint32Array(count);
+  for (let i = 0; i < count; i++) p[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(uniform() * (i + 1));
+    const tmp = p[i];
+    p[i] = p[j];
+    p[j] = tmp;
+  }
+  return p;
+}
+
+// Older generators kept bit-exact because shipped results depend on them: the priors in
+// libs/prior/assets were trained with mulberry32 epoch shuffles and FNV-1a-named tfjs seeds (weight
+// init, diffusion noise, sampling), and every run's member seeds go through fmix32. Replacing them
+// with createRng/deriveSeed would change the shipped weights' training record and docs/RESULTS.md.
+
+/** FNV-1a (32-bit) hash of a string: a seed named by text (a weight's name, a purpose and a step). */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** Mulberry32: uniform draws on [0, 1) from a one-integer state (prior training's epoch shuffles). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** MurmurHash3's 32-bit finaliser fmix32 (the SplitMix32-style mix of member seeds); uint32 out. */
+export function fmix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
 function mix(x: number): number {
   let h = x | 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);

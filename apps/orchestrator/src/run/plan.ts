@@ -1,17 +1,11 @@
 // Member seeds and batches. Seed m depends on (run seed, m) only, never on which worker or batch ran it,
 // so a resume, a shard or a queue worker gives bit-identical members.
-
-/** SplitMix32-style finaliser (Steele et al. 2014 constants for the 32-bit mix of MurmurHash3). */
-function mix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
+import { fmix32 } from '@ldinv/tensor';
 
 /** Seed of member `index` in a run seeded `runSeed`: a uint32 that is a hash of both. */
 export function memberSeed(runSeed: number, index: number): number {
   // Golden-ratio increments keep (seed, index) pairs apart before mixing.
-  return mix32((mix32(runSeed >>> 0) + Math.imul(index + 1, 0x9e3779b9)) >>> 0);
+  return fmix32((fmix32(runSeed >>> 0) + Math.imul(index + 1, 0x9e3779b9)) >>> 0);
 }
 
 /** Splits member indices (in order) into tasks of at most `batch` members. */
