@@ -76,8 +76,8 @@ mkdirSync(outDir, { recursive: true });
 const started = Date.now();
 const studyRunDirs: string[] = [];
 
-function png(name: string, raster: { toPng(): Buffer }, caption: string): void {
-  writeFileSync(join(outDir, name), raster.toPng());
+function figure(name: string, svg: { toSvg(): string }, caption: string): void {
+  writeFileSync(join(outDir, name), svg.toSvg());
   results.figures.push({ file: relative(join(docPath, '..'), join(outDir, name)), caption });
 }
 
@@ -116,15 +116,15 @@ for (const stage of stages) {
     if (stage === 'core' || stage === 'informative') {
       const methods = [...new Set(mine.map((c) => c.methodName))];
       const groups = methods.map((m) => ({ label: m, runDirs: mine.filter((c) => c.methodName === m).map(dirOf) }));
-      png(`convergence-${field}-${stage}.png`, convergenceFigure(`${field}, ${SETTINGS[mine[0].setting].label}`, groups), `median chi2/M against iteration per method, ${field}, ${stage}`);
+      figure(`convergence-${field}-${stage}.svg`, convergenceFigure(`${field}, ${SETTINGS[mine[0].setting].label}`, groups), `median χ²/M against iteration per method, ${field}, ${stage}`);
       const errorCurves = errorCurveFigure(`${field}, ${SETTINGS[mine[0].setting].label}`, groups);
-      if (errorCurves) png(`error-curves-${field}-${stage}.png`, errorCurves, `median ln K error against iteration per method, ${field}, ${stage}`);
+      if (errorCurves) figure(`error-curves-${field}-${stage}.svg`, errorCurves, `median ln K error against iteration per method, ${field}, ${stage}`);
       const errors = methods.map((m) => ({ label: m, errors: results.rows.find((r) => r.stage === stage && r.field === field && r.method === m)!.errors }));
-      png(`errors-${field}-${stage}.png`, errorDistributionFigure(`${field}: ln K error of single starts`, errors), `distribution of the single-start ln K error per method, ${field}, ${stage}`);
+      figure(`errors-${field}-${stage}.svg`, errorDistributionFigure(`${field}: ln K error of single starts`, errors), `distribution of the single-start ln K error per method, ${field}, ${stage}`);
       const first = mine[0].caseDir;
       const panels = panelFigures(first, methods.map((m) => ({ label: m, runDir: dirOf(mine.find((c) => c.caseDir === first && c.methodName === m)!) })));
-      png(`panels-${field}-${stage}-mean.png`, panels.mean, `truth and ensemble means per method, first ${field} case (${stage})`);
-      png(`panels-${field}-${stage}-std.png`, panels.std, `ensemble standard deviations per method, first ${field} case (${stage})`);
+      figure(`panels-${field}-${stage}-mean.svg`, panels.mean, `truth and ensemble means per method, first ${field} case (${stage})`);
+      figure(`panels-${field}-${stage}-std.svg`, panels.std, `ensemble standard deviations per method, first ${field} case (${stage})`);
     }
     if (stage === 'calibration') {
       const observed = reliability(mine.map(dirOf), (dir) => mine.find((c) => dirOf(c) === dir)!.caseDir);
@@ -133,7 +133,7 @@ for (const stage of stages) {
   }
   if (stage === 'calibration') {
     const curves = results.calibration.map((r) => ({ label: `${r.field} (rml, ${members} members)`, observed: r.reliability! }));
-    png('reliability.png', reliabilityFigure('Reliability of the rml ensembles', curves), 'observed against nominal coverage of the t interval, rml ensembles');
+    figure('reliability.svg', reliabilityFigure('Reliability of the rml ensembles', curves), 'observed against nominal coverage of the t interval, rml ensembles');
   }
   writeDocuments(stage);
 }

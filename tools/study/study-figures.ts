@@ -1,4 +1,4 @@
-// The PNG figures of docs/results: convergence per method, error distributions across starts,
+// The figures of docs/results, as SVG: convergence per method, error distributions across starts,
 // truth/mean/std panels, and the reliability diagram of the calibration study. Each reads the runs
 // themselves (member records), so every figure is regenerated from the study's outputs.
 import { readCase } from '@ldinv/fields';
@@ -50,7 +50,7 @@ function curveSeries(groups: RunGroup[], pick: (m: DoneMember) => Float64Array |
 
 export function convergenceFigure(title: string, groups: RunGroup[]) {
   return renderLinePlot(curveSeries(groups, (m) => m.history.misfit), {
-    title, xLabel: 'iteration', yLabel: 'median chi2/M over all starts', logY: true, references: [{ y: 1, label: 'chi2/M = 1' }],
+    title, xLabel: 'iteration', yLabel: 'median χ²/M over all starts', logY: true, references: [{ y: 1, label: 'χ²/M = 1' }],
   });
 }
 
@@ -58,7 +58,7 @@ export function convergenceFigure(title: string, groups: RunGroup[]) {
 export function errorCurveFigure(title: string, groups: RunGroup[]) {
   const series = curveSeries(groups, (m) => m.history.logKError);
   if (series.length === 0) return null;
-  return renderLinePlot(series, { title, xLabel: 'iteration', yLabel: 'median ln K relative L2 error over all starts', logY: false });
+  return renderLinePlot(series, { title, xLabel: 'iteration', yLabel: 'median relative L₂ error of ln K over all starts', logY: false });
 }
 
 /** Empirical distribution functions of the per-start ln K errors, one curve per method. */
@@ -67,7 +67,7 @@ export function errorDistributionFigure(title: string, groups: { label: string; 
     const e = [...g.errors].sort((a, b) => a - b);
     return { x: e, y: e.map((_, k) => (k + 1) / e.length), label: g.label };
   });
-  return renderLinePlot(series, { title, xLabel: 'ln K relative L2 error of a start', yLabel: 'fraction of starts', logY: false });
+  return renderLinePlot(series, { title, xLabel: 'relative L₂ error of ln K of a start', yLabel: 'fraction of starts', logY: false });
 }
 
 /** Truth and each method's ensemble mean on one colour range; each method's ensemble std on another. */
@@ -86,10 +86,10 @@ export function panelFigures(caseDir: string, groups: { label: string; runDir: s
   const sensors = c.observations.filter((o) => o.test === 0).map((o) => ({ x: o.x, y: o.y }));
   return {
     mean: renderMosaic([...truth, ...stats.map((s) => ({ label: `${s.label} mean`, values: s.mean }))], nx, ny, {
-      title: 'ln K: truth and ensemble means', columns: stats.length + truth.length, sensors,
+      title: 'ln K: truth and ensemble means', barLabel: 'ln K', columns: stats.length + truth.length, sensors,
     }),
     std: renderMosaic(stats.map((s) => ({ label: `${s.label} std`, values: s.std })), nx, ny, {
-      title: 'ln K: ensemble standard deviations', columns: stats.length, colormap: 'magma',
+      title: 'ln K: ensemble standard deviations', barLabel: 'σ ln K', columns: stats.length, colormap: 'magma',
     }),
   };
 }

@@ -11,3 +11,4 @@ export { MEMBER_RECORD_VERSION } from './run-store/member-record.ts';
 export type { DoneMember, MemberRecord } from './run-store/member-record.ts';
 export { renderLinePlot, type Series } from './figures/line-plot.ts';
 export { renderMosaic, type MosaicTile } from './figures/mosaic.ts';
+export type { SvgFigure } from './figures/svg.ts';

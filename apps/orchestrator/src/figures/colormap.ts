@@ -1,6 +1,7 @@
 // Colour maps as evenly spaced anchors, linearly interpolated. viridis and magma are perceptually
 // uniform (van der Walt & Smith, matplotlib); RdBu is ColorBrewer's diverging map for signed errors.
-import type { Rgb } from './raster.ts';
+/** 8-bit sRGB. */
+export type Rgb = readonly [number, number, number];
 
 const hex = (s: string): Rgb => [parseInt(s.slice(1, 3), 16), parseInt(s.slice(3, 5), 16), parseInt(s.slice(5, 7), 16)];
 
@@ -26,6 +27,12 @@ export function colormap(name: ColormapName): Colormap {
     const b = anchors[i + 1];
     return [Math.round(a[0] + f * (b[0] - a[0])), Math.round(a[1] + f * (b[1] - a[1])), Math.round(a[2] + f * (b[2] - a[2]))];
   };
+}
+
+/** The map's anchors as [offset in 0..1, colour]: an SVG linearGradient with these stops is the map itself. */
+export function colormapStops(name: ColormapName): [number, Rgb][] {
+  const last = ANCHORS[name].length - 1;
+  return ANCHORS[name].map((h, k) => [k / last, hex(h)]);
 }
 
 /** Qualitative colours (matplotlib tab10) for line plots. */

@@ -1,17 +1,14 @@
-// A map of a cell field: row j = 0 at the bottom (docs/DESIGN.md conventions), a title, a colour bar
-// with tick labels, and sensor positions overlaid. On the unit square by default; a site's map is drawn
-// in its own coordinates (cells at their aspect, axes in site units), inactive cells left blank and its
-// pumping wells marked.
+// A map of a cell field as SVG: the cells as an embedded pixelated PNG (row j = 0 at the bottom,
+// docs/DESIGN.md conventions), with the title, axes, colour bar, sensors and wells drawn as vectors.
+// On the unit square by default; a site's map is drawn in its own coordinates (cells at their aspect,
+// axes in site units), inactive cells left blank and its pumping wells marked.
 import type { Domain } from '@ldinv/solver';
-import { colormap, type ColormapName } from './colormap.ts';
-import { drawText, formatTick, GLYPH_HEIGHT, textWidth } from './font.ts';
-import { niceTicks } from './line-plot.ts';
-import { BLACK, Raster, WHITE, type Rgb } from './raster.ts';
+import { cellImageElement, cellImagePng, type FieldRange } from './cell-image.ts';
+import { colormapStops, type ColormapName } from './colormap.ts';
+import { formatTick, niceTicks } from './scale.ts';
+import { css, el, SvgFigure, text, textWidth } from './svg.ts';
 
-export interface FieldRange {
-  min: number;
-  max: number;
-}
+export type { FieldRange } from './cell-image.ts';
 
 export interface Point {
   x: number;
@@ -31,6 +28,8 @@ export interface FieldMapOptions {
   colormap?: ColormapName;
   /** Colour range; default: the field's finite min..max over active cells (symmetric about 0 for 'rdbu'). */
   range?: FieldRange;
+  /** Quantity on the colour bar, e.g. 'ln K'. */
+  barLabel?: string;
   /** Sensor positions (unit-square coordinates, or the site's with `geometry`). */
   sensors?: Point[];
   /** Pumping wells, drawn as larger red markers. */
@@ -40,12 +39,13 @@ export interface FieldMapOptions {
   geometry?: MapGeometry;
 }
 
-const WELL: Rgb = [220, 30, 30];
-
-const MARGIN = 8;
+export const MAP_MARGIN = 8;
+export const TITLE_HEIGHT = 24;
+const TITLE_FONT = 14;
+const TICK_FONT = 11;
 const BAR_GAP = 12;
 const BAR_WIDTH = 14;
-const TICKS = 5;
+const WELL = '#dc1e1e';
 
 /** Finite min..max (over active cells); a constant field gets a unit-wide range so colours stay defined. */
 export function fieldRange(values: ArrayLike<number>, symmetric = false, active?: ArrayLike<number>): FieldRange {
@@ -73,7 +73,8 @@ export function cellScale(nx: number, ny: number, size: number): number {
   return Math.max(1, Math.round(size / Math.max(nx, ny)));
 }
 
-/** Pixel width and height of one cell: square cells on the unit square, a site's at its cells' aspect. */
+/** Pixel width and height of one cell: square cells on the unit square, a site's at its cells' aspect.
+ *  Whole pixels, so that at 100 % zoom every cell is the same block. */
 export function cellPixels(nx: number, ny: number, size: number, geometry?: MapGeometry): { sx: number; sy: number } {
   if (!geometry) {
     const s = cellScale(nx, ny, size);
@@ -91,45 +92,38 @@ export function cellPixels(nx: number, ny: number, size: number, geometry?: MapG
   return { sx: best.sx, sy: best.sy };
 }
 
-/** Draws the field's cells into `r` with the map's top-left at (x0, y0); row 0 at the bottom; inactive
- *  cells stay blank. */
-export function paintField(
-  r: Raster, values: ArrayLike<number>, nx: number, ny: number, x0: number, y0: number, cell: { sx: number; sy: number },
-  cmap: ColormapName, range: FieldRange, active?: ArrayLike<number>,
-): void {
-  const c = colormap(cmap);
-  const span = range.max - range.min || 1;
-  const { sx, sy } = cell;
-  for (let j = 0; j < ny; j++) {
-    const top = y0 + (ny - 1 - j) * sy;
-    for (let i = 0; i < nx; i++) {
-      if (active && active[j * nx + i] === 0) continue;
-      r.fillRect(x0 + i * sx, top, sx, sy, c((values[j * nx + i] - range.min) / span));
-    }
-  }
+/** A map's area in the figure, px. */
+export interface MapArea {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
-/** Unit-square position of a point given in the map's coordinates. */
-function unitOf(p: Point, geometry?: MapGeometry): Point {
-  if (!geometry) return p;
-  const { x0, y0, lx, ly } = geometry.domain;
-  return { x: (p.x - x0) / lx, y: (p.y - y0) / ly };
-}
-
-export function paintSensors(r: Raster, sensors: Point[], x0: number, y0: number, w: number, h: number, geometry?: MapGeometry): void {
-  const radius = Math.max(1.5, Math.min(w, h) / 70);
-  for (const s of sensors) {
-    const u = unitOf(s, geometry);
-    r.marker(x0 + u.x * w, y0 + (1 - u.y) * h, radius, WHITE, BLACK);
+/** Cells (image), frame and markers of one map. Points are in unit-square or the site's coordinates. */
+export function mapLayer(
+  values: ArrayLike<number>, nx: number, ny: number, at: MapArea, cmap: ColormapName, range: FieldRange,
+  marks: { sensors?: Point[]; wells?: Point[]; geometry?: MapGeometry } = {},
+): string {
+  const { x, y, w, h } = at;
+  const out = [cellImageElement(cellImagePng(values, nx, ny, cmap, range, marks.geometry?.active), x, y, w, h)];
+  out.push(el('rect', { x, y, width: w, height: h, fill: 'none', stroke: '#000', 'stroke-width': 0.8 }));
+  const px = (p: Point): [number, number] => {
+    if (!marks.geometry) return [x + p.x * w, y + (1 - p.y) * h];
+    const d = marks.geometry.domain;
+    return [x + ((p.x - d.x0) / d.lx) * w, y + (1 - (p.y - d.y0) / d.ly) * h];
+  };
+  const sensorR = Math.max(2, Math.min(w, h) / 70);
+  for (const p of marks.sensors ?? []) {
+    const [cx, cy] = px(p);
+    out.push(el('circle', { cx, cy, r: sensorR, fill: '#fff', stroke: '#000', 'stroke-width': 0.8 }));
   }
-}
-
-function paintWells(r: Raster, wells: Point[], x0: number, y0: number, w: number, h: number, geometry?: MapGeometry): void {
-  const radius = Math.max(3, Math.min(w, h) / 40);
-  for (const p of wells) {
-    const u = unitOf(p, geometry);
-    r.marker(x0 + u.x * w, y0 + (1 - u.y) * h, radius, WELL, BLACK);
+  const wellR = Math.max(3.5, Math.min(w, h) / 40);
+  for (const p of marks.wells ?? []) {
+    const [cx, cy] = px(p);
+    out.push(el('circle', { cx, cy, r: wellR, fill: WELL, stroke: '#000', 'stroke-width': 0.8 }));
   }
+  return out.join('\n');
 }
 
 /** Axis tick label in site units: whole numbers where the span allows (eastings, northings). */
@@ -137,80 +131,83 @@ function axisLabel(v: number, span: number): string {
   return span >= 10 ? String(Math.round(v)) : formatTick(v, span);
 }
 
-/** Site-unit ticks below and left of a map at (x0, y0) of w x h px; returns nothing, draws into r. */
-function paintAxes(r: Raster, geometry: MapGeometry, x0: number, y0: number, w: number, h: number, fontScale: number): void {
-  const { domain } = geometry;
-  const glyph = GLYPH_HEIGHT * fontScale;
-  for (const v of niceTicks(domain.x0, domain.x0 + domain.lx, 4)) {
-    const x = x0 + ((v - domain.x0) / domain.lx) * w;
-    r.line(x, y0 + h, x, y0 + h + 3, BLACK);
-    const label = axisLabel(v, domain.lx);
-    drawText(r, label, Math.min(Math.max(x - textWidth(label, fontScale) / 2, 0), r.width - textWidth(label, fontScale)), y0 + h + 5, BLACK, fontScale);
-  }
-  for (const v of niceTicks(domain.y0, domain.y0 + domain.ly, 4)) {
-    const y = y0 + h - ((v - domain.y0) / domain.ly) * h;
-    r.line(x0 - 3, y, x0, y, BLACK);
-    const label = axisLabel(v, domain.ly);
-    drawText(r, label, x0 - 5 - textWidth(label, fontScale), Math.max(y - glyph / 2, 0), BLACK, fontScale);
-  }
-  if (geometry.units) drawText(r, geometry.units, x0 + w - textWidth(geometry.units, fontScale), y0 + h + 7 + glyph, BLACK, fontScale);
-}
-
-/** Room the axes need: left (y labels) and below (x labels and the unit). */
-function axesMargins(geometry: MapGeometry | undefined, fontScale: number): { left: number; bottom: number } {
+/** Room the site axes need: left (y tick labels and the y label) and below (x tick labels and the x label). */
+export function axesMargins(geometry: MapGeometry | undefined): { left: number; bottom: number } {
   if (!geometry) return { left: 0, bottom: 0 };
   const { domain } = geometry;
   const labels = niceTicks(domain.y0, domain.y0 + domain.ly, 4).map((v) => axisLabel(v, domain.ly));
-  return { left: 8 + Math.max(...labels.map((l) => textWidth(l, fontScale))), bottom: 2 * GLYPH_HEIGHT * fontScale + 12 };
+  return { left: 26 + Math.max(...labels.map((l) => textWidth(l, TICK_FONT))), bottom: 38 };
 }
 
-/** Width the colour bar with its labels needs. */
-export function colourBarWidth(range: FieldRange, fontScale = 1): number {
-  const labels = tickValues(range).map((v) => formatTick(v, range.max - range.min));
-  return BAR_GAP + BAR_WIDTH + 4 + Math.max(...labels.map((l) => textWidth(l, fontScale)));
+/** Ticks and labels in site units below and left of the map area. */
+function siteAxes(geometry: MapGeometry, at: MapArea): string {
+  const { domain, units } = geometry;
+  const out: string[] = [];
+  const bottom = at.y + at.h;
+  for (const v of niceTicks(domain.x0, domain.x0 + domain.lx, 4)) {
+    const x = at.x + ((v - domain.x0) / domain.lx) * at.w;
+    out.push(el('line', { x1: x, y1: bottom, x2: x, y2: bottom + 4, stroke: '#000' }));
+    out.push(text(x, bottom + 15, axisLabel(v, domain.lx), { anchor: 'middle', size: TICK_FONT }));
+  }
+  for (const v of niceTicks(domain.y0, domain.y0 + domain.ly, 4)) {
+    const y = bottom - ((v - domain.y0) / domain.ly) * at.h;
+    out.push(el('line', { x1: at.x - 4, y1: y, x2: at.x, y2: y, stroke: '#000' }));
+    out.push(text(at.x - 6, y, axisLabel(v, domain.ly), { anchor: 'end', middle: true, size: TICK_FONT }));
+  }
+  const unit = units ? ` (${units})` : '';
+  out.push(text(at.x + at.w / 2, bottom + 32, `x${unit}`, { anchor: 'middle', size: TICK_FONT + 1 }));
+  out.push(text(MAP_MARGIN + 8, at.y + at.h / 2, `y${unit}`, { anchor: 'middle', size: TICK_FONT + 1, rotate: -90 }));
+  return out.join('\n');
 }
 
-function tickValues(range: FieldRange): number[] {
-  return Array.from({ length: TICKS }, (_, k) => range.min + ((range.max - range.min) * k) / (TICKS - 1));
+/** The colour bar's ticks: round values inside the range. */
+export function colourBarTicks(range: FieldRange): number[] {
+  return niceTicks(range.min, range.max, 5);
 }
 
-/** Vertical colour bar left-aligned at x0 + BAR_GAP, spanning [y0, y0 + h), min at the bottom. */
-export function paintColourBar(r: Raster, x0: number, y0: number, h: number, cmap: ColormapName, range: FieldRange, fontScale = 1): void {
-  const c = colormap(cmap);
+/** Width the colour bar with its tick labels and quantity needs, px. */
+export function colourBarWidth(range: FieldRange, label?: string): number {
+  const labels = colourBarTicks(range).map((v) => formatTick(v, range.max - range.min));
+  return BAR_GAP + BAR_WIDTH + 6 + Math.max(...labels.map((l) => textWidth(l, TICK_FONT))) + (label ? 20 : 0);
+}
+
+/** Vertical colour bar right of x0 spanning [y0, y0 + h], min at the bottom: a gradient through the
+ *  colour map's own anchors (exactly the map, colormap.ts), ticks at round values. */
+export function colourBar(x0: number, y0: number, h: number, cmap: ColormapName, range: FieldRange, label?: string): { body: string; defs: string } {
+  const id = `bar-${cmap}`;
+  const stops = colormapStops(cmap).map(([offset, c]) => el('stop', { offset, 'stop-color': css(c) })).join('');
+  const defs = el('linearGradient', { id, x1: 0, y1: 1, x2: 0, y2: 0 }, stops);
   const bx = x0 + BAR_GAP;
-  for (let y = 0; y < h; y++) r.fillRect(bx, y0 + y, BAR_WIDTH, 1, c(1 - y / Math.max(1, h - 1)));
-  r.strokeRect(bx, y0, BAR_WIDTH, h, BLACK);
-  tickValues(range).forEach((v, k) => {
-    const y = y0 + Math.round((1 - k / (TICKS - 1)) * (h - 1));
-    r.line(bx + BAR_WIDTH, y, bx + BAR_WIDTH + 2, y, BLACK);
-    const ty = Math.min(Math.max(y - (GLYPH_HEIGHT * fontScale) / 2, 0), r.height - GLYPH_HEIGHT * fontScale);
-    drawText(r, formatTick(v, range.max - range.min), bx + BAR_WIDTH + 4, ty, BLACK, fontScale);
-  });
+  const span = range.max - range.min;
+  const out = [el('rect', { x: bx, y: y0, width: BAR_WIDTH, height: h, fill: `url(#${id})`, stroke: '#000', 'stroke-width': 0.8 })];
+  let widest = 0;
+  for (const v of colourBarTicks(range)) {
+    const y = y0 + h - ((v - range.min) / span) * h;
+    const t = formatTick(v, span);
+    widest = Math.max(widest, textWidth(t, TICK_FONT));
+    out.push(el('line', { x1: bx + BAR_WIDTH, y1: y, x2: bx + BAR_WIDTH + 3, y2: y, stroke: '#000' }));
+    out.push(text(bx + BAR_WIDTH + 6, y, t, { middle: true, size: TICK_FONT }));
+  }
+  if (label) out.push(text(bx + BAR_WIDTH + 10 + widest + 8, y0 + h / 2, label, { anchor: 'middle', size: TICK_FONT + 1, rotate: 90 }));
+  return { body: out.join('\n'), defs };
 }
 
-export function renderFieldMap(values: ArrayLike<number>, nx: number, ny: number, opts: FieldMapOptions = {}): Raster {
+export function renderFieldMap(values: ArrayLike<number>, nx: number, ny: number, opts: FieldMapOptions = {}): SvgFigure {
   if (values.length !== nx * ny) throw new Error(`renderFieldMap: field has ${values.length} values, grid ${ny}x${nx} needs ${nx * ny}`);
   const cmap = opts.colormap ?? 'viridis';
   const { geometry } = opts;
-  const active = geometry?.active;
-  const range = opts.range ?? fieldRange(values, cmap === 'rdbu', active);
+  const range = opts.range ?? fieldRange(values, cmap === 'rdbu', geometry?.active);
   const cell = cellPixels(nx, ny, opts.size ?? 256, geometry);
-  const w = nx * cell.sx;
-  const h = ny * cell.sy;
-  const fontScale = 2;
-  const axes = axesMargins(geometry, geometry ? 1 : fontScale);
-  const titleH = opts.title ? GLYPH_HEIGHT * fontScale + 8 : 0;
-  const width = MARGIN + axes.left + w + colourBarWidth(range, fontScale) + MARGIN;
-  const height = MARGIN + titleH + h + axes.bottom + MARGIN;
-  const r = new Raster(width, height);
-  if (opts.title) drawText(r, opts.title, MARGIN, MARGIN, BLACK, fontScale);
-  const x0 = MARGIN + axes.left;
-  const y0 = MARGIN + titleH;
-  paintField(r, values, nx, ny, x0, y0, cell, cmap, range, active);
-  r.strokeRect(x0, y0, w, h, BLACK);
-  if (geometry) paintAxes(r, geometry, x0, y0, w, h, 1);
-  if (opts.sensors) paintSensors(r, opts.sensors, x0, y0, w, h, geometry);
-  if (opts.wells) paintWells(r, opts.wells, x0, y0, w, h, geometry);
-  paintColourBar(r, x0 + w, y0, h, cmap, range, fontScale);
-  return r;
+  const axes = axesMargins(geometry);
+  const titleH = opts.title ? TITLE_HEIGHT : 0;
+  const at: MapArea = { x: MAP_MARGIN + axes.left, y: MAP_MARGIN + titleH, w: nx * cell.sx, h: ny * cell.sy };
+  const out: string[] = [];
+  if (opts.title) out.push(text(MAP_MARGIN, MAP_MARGIN + 16, opts.title, { size: TITLE_FONT, weight: 'bold' }));
+  out.push(mapLayer(values, nx, ny, at, cmap, range, { sensors: opts.sensors, wells: opts.wells, geometry }));
+  if (geometry) out.push(siteAxes(geometry, at));
+  const bar = colourBar(at.x + at.w, at.y, at.h, cmap, range, opts.barLabel);
+  out.push(bar.body);
+  const width = at.x + at.w + colourBarWidth(range, opts.barLabel) + MAP_MARGIN;
+  const height = at.y + at.h + axes.bottom + MAP_MARGIN + 6;
+  return new SvgFigure(width, height, out.join('\n'), bar.defs);
 }

@@ -1,8 +1,8 @@
-// Members side by side on one shared colour range, so differences between them are differences of colour.
+// Members side by side on one shared colour range, so differences between them are differences of
+// colour: one pixelated cell image per tile, labels and the shared colour bar as SVG.
 import type { ColormapName } from './colormap.ts';
-import { cellPixels, colourBarWidth, fieldRange, paintColourBar, paintField, paintSensors, type FieldRange, type MapGeometry, type Point } from './field-map.ts';
-import { drawText, GLYPH_HEIGHT } from './font.ts';
-import { BLACK, Raster } from './raster.ts';
+import { cellPixels, colourBar, colourBarWidth, fieldRange, MAP_MARGIN, mapLayer, TITLE_HEIGHT, type FieldRange, type MapGeometry, type Point } from './field-map.ts';
+import { SvgFigure, text } from './svg.ts';
 
 export interface MosaicTile {
   values: ArrayLike<number>;
@@ -13,6 +13,8 @@ export interface MosaicOptions {
   title?: string;
   colormap?: ColormapName;
   range?: FieldRange;
+  /** Quantity on the colour bar, e.g. 'ln K'. */
+  barLabel?: string;
   sensors?: Point[];
   /** Tiles per row; default ceil(sqrt(n)), at most 8. */
   columns?: number;
@@ -22,10 +24,12 @@ export interface MosaicOptions {
   geometry?: MapGeometry;
 }
 
-const MARGIN = 8;
-const GAP = 6;
+export const MOSAIC_GAP = 6;
+export const MOSAIC_LABEL_HEIGHT = 15;
+const LABEL_FONT = 11;
+const TITLE_FONT = 14;
 
-export function renderMosaic(tiles: MosaicTile[], nx: number, ny: number, opts: MosaicOptions = {}): Raster {
+export function renderMosaic(tiles: MosaicTile[], nx: number, ny: number, opts: MosaicOptions = {}): SvgFigure {
   if (tiles.length === 0) throw new Error('renderMosaic: no tiles');
   const cmap = opts.colormap ?? 'viridis';
   let range = opts.range;
@@ -40,21 +44,19 @@ export function renderMosaic(tiles: MosaicTile[], nx: number, ny: number, opts: 
   const cell = cellPixels(nx, ny, opts.tileSize ?? 96, opts.geometry);
   const w = nx * cell.sx;
   const h = ny * cell.sy;
-  const labelH = GLYPH_HEIGHT + 4;
-  const titleH = opts.title ? GLYPH_HEIGHT * 2 + 8 : 0;
-  const gridW = columns * w + (columns - 1) * GAP;
-  const gridH = rows * (labelH + h) + (rows - 1) * GAP;
-  const r = new Raster(MARGIN + gridW + colourBarWidth(range, 2) + MARGIN, MARGIN + titleH + gridH + MARGIN);
-  if (opts.title) drawText(r, opts.title, MARGIN, MARGIN, BLACK, 2);
-  const top = MARGIN + titleH;
+  const titleH = opts.title ? TITLE_HEIGHT : 0;
+  const gridW = columns * w + (columns - 1) * MOSAIC_GAP;
+  const gridH = rows * (MOSAIC_LABEL_HEIGHT + h) + (rows - 1) * MOSAIC_GAP;
+  const top = MAP_MARGIN + titleH;
+  const out: string[] = [];
+  if (opts.title) out.push(text(MAP_MARGIN, MAP_MARGIN + 16, opts.title, { size: TITLE_FONT, weight: 'bold' }));
   tiles.forEach((t, k) => {
-    const x0 = MARGIN + (k % columns) * (w + GAP);
-    const y0 = top + Math.floor(k / columns) * (labelH + h + GAP);
-    drawText(r, t.label, x0, y0, BLACK);
-    paintField(r, t.values, nx, ny, x0, y0 + labelH, cell, cmap, range, opts.geometry?.active);
-    r.strokeRect(x0, y0 + labelH, w, h, BLACK);
-    if (opts.sensors) paintSensors(r, opts.sensors, x0, y0 + labelH, w, h, opts.geometry);
+    const x = MAP_MARGIN + (k % columns) * (w + MOSAIC_GAP);
+    const y = top + Math.floor(k / columns) * (MOSAIC_LABEL_HEIGHT + h + MOSAIC_GAP);
+    out.push(text(x, y + MOSAIC_LABEL_HEIGHT - 4, t.label, { size: LABEL_FONT }));
+    out.push(mapLayer(t.values, nx, ny, { x, y: y + MOSAIC_LABEL_HEIGHT, w, h }, cmap, range, { sensors: opts.sensors, geometry: opts.geometry }));
   });
-  paintColourBar(r, MARGIN + gridW, top + labelH, gridH - labelH, cmap, range, 2);
-  return r;
+  const bar = colourBar(MAP_MARGIN + gridW, top + MOSAIC_LABEL_HEIGHT, gridH - MOSAIC_LABEL_HEIGHT, cmap, range, opts.barLabel);
+  out.push(bar.body);
+  return new SvgFigure(MAP_MARGIN + gridW + colourBarWidth(range, opts.barLabel) + MAP_MARGIN, top + gridH + MAP_MARGIN + 6, out.join('\n'), bar.defs);
 }

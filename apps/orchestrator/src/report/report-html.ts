@@ -1,4 +1,4 @@
-// report.html: one self-contained file (images inline as data URIs, no scripts, no external links)
+// report.html: one self-contained file (SVG figures inline as data URIs, no scripts, no external links)
 // with the figures, the member table, the metrics and the configuration.
 import { BUDGET_LABELS, BUDGET_TERMS, type WaterBudget } from '@ldinv/solver';
 import type { AggregateResult, FieldMetrics, MemberRow } from '../aggregate/ensemble.ts';
@@ -69,7 +69,7 @@ function robustnessSection(result: AggregateResult): string {
   const lines = [
     `<p>Modes: ${escapeHtml(r.modes.rule)}${r.modes.silhouette === null ? '' : `; mean silhouette ${fmt(r.modes.silhouette, 3)}`}.</p>`,
     ...(modes.length > 1
-      ? [`<p class="warn">The members fall into ${modes.length} modes: the ensemble mean averages them and may resemble none; look at each mode's mean (logk_modes.png) and weight.</p>`]
+      ? [`<p class="warn">The members fall into ${modes.length} modes: the ensemble mean averages them and may resemble none; look at each mode's mean (logk_modes.svg) and weight.</p>`]
       : []),
     table,
   ];
@@ -111,7 +111,7 @@ ln K is shifted by a constant: the data do not fix the mean of ln K. The members
 (standard deviation), which comes from their starts, and the ln K spread of the ensemble includes it.</p>`);
   }
   const figureHtml = figures
-    .map((f) => `<figure><img src="data:image/png;base64,${f.png.toString('base64')}" alt="${escapeHtml(f.file)}"><figcaption>${escapeHtml(f.file)}: ${escapeHtml(f.caption)}</figcaption></figure>`)
+    .map((f) => `<figure><img src="data:image/svg+xml;base64,${Buffer.from(f.svg).toString('base64')}" alt="${escapeHtml(f.file)}"><figcaption>${escapeHtml(f.file)}: ${escapeHtml(f.caption)}</figcaption></figure>`)
     .join('\n');
   const details = { config: c, priorDir: manifest.priorDir, backend: manifest.backend, versions: manifest.versions, seeds: manifest.seeds, sessions: manifest.sessions };
   return `<!doctype html>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePng } from '../figures/raster.ts';
+import { findAll, parseXml, texts } from '../figures/svg-check.fixture.ts';
 import { renderReport } from './report-html.ts';
 import { syntheticReport } from './report.fixture.ts';
 
@@ -15,15 +15,22 @@ describe('report.html', () => {
     expect(html).toContain('Left out of the statistics (χ²/M &gt; 10): #2 (χ²/M 40)');
   });
 
-  it('inlines every figure as a decodable PNG and links nothing outside the file', () => {
-    const srcs = [...html.matchAll(/<img src="data:image\/png;base64,([^"]+)"/g)].map((m) => m[1]);
-    expect(srcs).toHaveLength(figures.length);
-    for (const s of srcs) expect(decodePng(Buffer.from(s, 'base64')).width).toBeGreaterThan(50);
+  it('inlines every figure as a well-formed SVG and links nothing outside the file', () => {
+    const srcs = [...html.matchAll(/<img src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+    expect(srcs).toEqual(figures.map((f) => f.svg));
+    for (const s of srcs) expect(Number(parseXml(s).attrs.width)).toBeGreaterThan(50);
     expect(html).not.toMatch(/(src|href)="(?!data:)/);
+    // Inside the SVGs, only embedded cell images.
+    for (const s of srcs) for (const image of findAll(parseXml(s), 'image')) expect(image.attrs['xlink:href']).toMatch(/^data:image\/png;base64,/);
     expect(figures.map((f) => f.file)).toEqual([
-      'logk_truth.png', 'logk_mean.png', 'logk_std.png', 'logk_error.png', 'logk_above_threshold.png', 'head_t0_mean.png', 'head_t0_std.png', 'logk_members.png', 'convergence.png',
-      'logk_error_curves.png',
+      'logk_truth.svg', 'logk_mean.svg', 'logk_std.svg', 'logk_error.svg', 'logk_above_threshold.svg', 'head_t0_mean.svg', 'head_t0_std.svg', 'logk_members.svg', 'convergence.svg',
+      'logk_error_curves.svg',
     ]);
+    const convergence = parseXml(figures.find((f) => f.file === 'convergence.svg')!.svg);
+    expect(texts(convergence)).toEqual(expect.arrayContaining(['convergence', 'iteration', 'χ²/M', 'χ²/M = 1 (noise level)', '--max-misfit 10']));
+    // One curve per finished member (each history is one unbroken run), the left-out member #2 dashed.
+    const curves = findAll(convergence, 'polyline');
+    expect(curves.map((c) => c.attrs['stroke-dasharray'] ?? '')).toEqual(['', '', '5 3', '']);
   });
 
   it('reports the robustness analysis: modes by the stated rule, the probability map, Brier score and error spread', () => {

@@ -1,18 +1,19 @@
-// The figures of a run: truth, mean, std and error of ln K, a mosaic of members, head maps per test,
-// and the convergence curves of all members. Sensors are overlaid and every map has a colour bar; a
-// site's maps are in its coordinates with inactive cells blank and each test's pumping wells marked.
+// The figures of a run, as SVG: truth, mean, std and error of ln K, a mosaic of members, head maps per
+// test, and the convergence curves of all members. Sensors are overlaid and every map has a colour bar;
+// a site's maps are in its coordinates with inactive cells blank and each test's pumping wells marked.
 import type { AggregateResult } from '../aggregate/ensemble.ts';
 import { fieldRange, renderFieldMap, type FieldRange, type MapGeometry, type Point } from '../figures/field-map.ts';
 import { renderLinePlot } from '../figures/line-plot.ts';
 import { renderMosaic } from '../figures/mosaic.ts';
-import type { Rgb } from '../figures/raster.ts';
+import type { Rgb } from '../figures/colormap.ts';
 import type { DoneMember, MemberRecord } from '../run-store/member-record.ts';
 
 export interface Figure {
-  /** File name under figures/. */
+  /** File name under figures/ (.svg). */
   file: string;
   caption: string;
-  png: Buffer;
+  /** The SVG document. */
+  svg: string;
 }
 
 export interface FigureCase {
@@ -36,7 +37,7 @@ function union(ranges: FieldRange[]): FieldRange {
 export function runFigures(result: AggregateResult, records: readonly MemberRecord[], c: FigureCase, maxMisfit: number): Figure[] {
   const { nx, ny } = result.grid;
   const out: Figure[] = [];
-  const add = (file: string, caption: string, png: Buffer) => out.push({ file, caption, png });
+  const add = (file: string, caption: string, figure: { toSvg(): string }) => out.push({ file, caption, svg: figure.toSvg() });
   const sensors: Point[] = c.observations.map((o) => ({ x: o.x, y: o.y }));
   const sensorsOf = (t: number) => c.observations.filter((o) => o.test === t).map((o) => ({ x: o.x, y: o.y }));
   const { geometry } = c;
@@ -51,63 +52,63 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
   const logKRange = ranges.length > 0 ? union(ranges) : undefined;
 
   if (c.truthLogK) {
-    add('logk_truth.png', 'True ln K with the sensor positions.',
-      renderFieldMap(c.truthLogK, nx, ny, { title: 'true ln K', range: logKRange, sensors, geometry }).toPng());
+    add('logk_truth.svg', 'True ln K with the sensor positions.',
+      renderFieldMap(c.truthLogK, nx, ny, { title: 'true ln K', barLabel: 'ln K', range: logKRange, sensors, geometry }));
   }
   if (result.logK) {
     const n = result.included.length;
-    add('logk_mean.png', `Ensemble mean of ln K over the ${n} included members.`,
-      renderFieldMap(result.logK.mean, nx, ny, { title: `mean ln K (n=${n})`, range: logKRange, sensors, geometry }).toPng());
-    add('logk_std.png', 'Ensemble standard deviation of ln K (sample, n-1).',
-      renderFieldMap(result.logK.std, nx, ny, { title: 'std ln K', colormap: 'magma', sensors, geometry }).toPng());
+    add('logk_mean.svg', `Ensemble mean of ln K over the ${n} included members.`,
+      renderFieldMap(result.logK.mean, nx, ny, { title: `mean ln K (n = ${n})`, barLabel: 'ln K', range: logKRange, sensors, geometry }));
+    add('logk_std.svg', 'Ensemble standard deviation of ln K (sample, n-1).',
+      renderFieldMap(result.logK.std, nx, ny, { title: 'σ of ln K', barLabel: 'σ ln K', colormap: 'magma', sensors, geometry }));
     if (c.truthLogK) {
       const err = result.logK.mean.map((v, i) => v - c.truthLogK![i]);
-      add('logk_error.png', 'Error of the ensemble mean: mean ln K minus true ln K.',
-        renderFieldMap(err, nx, ny, { title: 'mean - truth ln K', colormap: 'rdbu', sensors, geometry }).toPng());
+      add('logk_error.svg', 'Error of the ensemble mean: mean ln K minus true ln K.',
+        renderFieldMap(err, nx, ny, { title: 'mean − truth ln K', barLabel: 'Δ ln K', colormap: 'rdbu', sensors, geometry }));
     }
     const r = result.robustness;
     if (r?.probability && r.threshold) {
-      add('logk_above_threshold.png', `Share of the members whose ln K exceeds ${r.threshold.value.toPrecision(4)} (${r.threshold.source}).`,
-        renderFieldMap(r.probability, nx, ny, { title: `P(ln K > ${r.threshold.value.toPrecision(3)})`, range: { min: 0, max: 1 }, sensors, geometry }).toPng());
+      add('logk_above_threshold.svg', `Share of the members whose ln K exceeds ${r.threshold.value.toPrecision(4)} (${r.threshold.source}).`,
+        renderFieldMap(r.probability, nx, ny, { title: `P(ln K > ${r.threshold.value.toPrecision(3)})`, barLabel: 'probability', range: { min: 0, max: 1 }, sensors, geometry }));
     }
     if (r && r.modes.modes.length > 1) {
-      add('logk_modes.png', `Mean ln K of each mode of the members (${r.modes.rule}); weight = share of the members.`,
+      add('logk_modes.svg', `Mean ln K of each mode of the members (${r.modes.rule}); weight = share of the members.`,
         renderMosaic(
           r.modes.modes.map((m, k) => ({ values: m.meanLogK, label: `mode ${k + 1}: ${m.members.length} (${Math.round(100 * m.weight)} %)` })),
-          nx, ny, { title: 'modes: mean ln K', range: logKRange, sensors, geometry, columns: r.modes.modes.length },
-        ).toPng());
+          nx, ny, { title: 'modes: mean ln K', barLabel: 'ln K', range: logKRange, sensors, geometry, columns: r.modes.modes.length },
+        ));
     }
     for (let t = 0; t < c.tests; t++) {
       const marks = { sensors: sensorsOf(t), geometry, ...wellsOf(t) };
       const wellsNote = c.wells?.[t]?.length ? ' and pumping wells (red)' : '';
-      add(`head_t${t}_mean.png`, `Ensemble mean head of ${testName(t)} with its sensors${wellsNote}.`,
-        renderFieldMap(result.heads![t].mean, nx, ny, { title: `mean h, ${testName(t)}`, ...marks }).toPng());
-      add(`head_t${t}_std.png`, `Ensemble standard deviation of the head of ${testName(t)}.`,
-        renderFieldMap(result.heads![t].std, nx, ny, { title: `std h, ${testName(t)}`, colormap: 'magma', ...marks }).toPng());
+      add(`head_t${t}_mean.svg`, `Ensemble mean head of ${testName(t)} with its sensors${wellsNote}.`,
+        renderFieldMap(result.heads![t].mean, nx, ny, { title: `mean h, ${testName(t)}`, barLabel: 'h', ...marks }));
+      add(`head_t${t}_std.svg`, `Ensemble standard deviation of the head of ${testName(t)}.`,
+        renderFieldMap(result.heads![t].std, nx, ny, { title: `σ of h, ${testName(t)}`, barLabel: 'σ h', colormap: 'magma', ...marks }));
     }
   }
   if (done.length > 0) {
     const shown = done.slice(0, MAX_MOSAIC);
     const more = done.length > shown.length ? ` (first ${shown.length} of ${done.length})` : '';
-    add('logk_members.png', `ln K of each finished member${more}; "out" marks members above --max-misfit.`,
+    add('logk_members.svg', `ln K of each finished member${more}; "out" marks members above --max-misfit.`,
       renderMosaic(
         shown.map((m) => ({ values: m.logK, label: `#${m.index}${included.has(m.index) ? '' : ' out'}` })),
-        nx, ny, { title: 'members ln K', range: logKRange, sensors, geometry },
-      ).toPng());
-    add('convergence.png', `chi2/M against iteration for every finished member; dashed grey: left out (chi2/M > ${maxMisfit}).`,
+        nx, ny, { title: 'members ln K', barLabel: 'ln K', range: logKRange, sensors, geometry },
+      ));
+    add('convergence.svg', `χ²/M against iteration for every finished member; dashed grey: left out (χ²/M > ${maxMisfit}).`,
       renderLinePlot(
         done.map((m) => ({
           x: m.history.iteration, y: m.history.misfit,
           ...(included.has(m.index) ? {} : { colour: EXCLUDED, dashed: true }),
         })),
         {
-          title: 'convergence', xLabel: 'iteration', yLabel: 'chi2/M', logY: true,
-          references: [{ y: 1, label: 'noise level' }, ...(Number.isFinite(maxMisfit) ? [{ y: maxMisfit, label: 'max-misfit', colour: [200, 0, 0] as Rgb }] : [])],
+          title: 'convergence', xLabel: 'iteration', yLabel: 'χ²/M', logY: true,
+          references: [{ y: 1, label: 'χ²/M = 1 (noise level)' }, ...(Number.isFinite(maxMisfit) ? [{ y: maxMisfit, label: `--max-misfit ${maxMisfit}`, colour: [200, 0, 0] as Rgb }] : [])],
         },
-      ).toPng());
+      ));
     const traced = done.filter((m) => m.history.logKError);
     if (traced.length > 0) {
-      add('logk_error_curves.png', 'Relative L2 error of ln K against the true field, per iteration, for every finished member (the case has a truth); dashed grey: left out.',
+      add('logk_error_curves.svg', 'Relative L₂ error of ln K against the true field, per iteration, for every finished member (the case has a truth); dashed grey: left out.',
         renderLinePlot(
           traced.map((m) => {
             const error = m.history.logKError!;
@@ -118,8 +119,8 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
               ...(included.has(m.index) ? {} : { colour: EXCLUDED, dashed: true }),
             };
           }),
-          { title: 'ln K error', xLabel: 'iteration', yLabel: 'relative L2 error of ln K', logY: false },
-        ).toPng());
+          { title: 'ln K error', xLabel: 'iteration', yLabel: 'relative L₂ error of ln K', logY: false },
+        ));
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { numberOption } from '../field-options.ts';
 export function registerAggregate(program: Command): void {
   program
     .command('aggregate <run>')
-    .description('aggregate the finished members of a run: ensemble/*.npy, figures/*.png, summary.json, report.html')
+    .description('aggregate the finished members of a run: ensemble/*.npy, figures/*.svg, summary.json, report.html')
     .option('--max-misfit <x>', "leave members with final chi2/M above this out of the statistics (default: the run's)")
     .option('--threshold <y>', "ln K threshold of the probability map P(ln K > y) (default: midway between a bimaterial prior's materials)")
     .option('--json', 'print the outcome as one JSON line')

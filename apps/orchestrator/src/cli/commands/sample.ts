@@ -1,4 +1,4 @@
-// ldinv sample: DDIM samples of a prior as .npy fields and a PNG mosaic.
+// ldinv sample: DDIM samples of a prior as .npy fields and an SVG mosaic.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -21,7 +21,7 @@ interface SampleOptionValues {
 export function registerSample(program: Command): void {
   program
     .command('sample')
-    .description('draw ln K fields from a prior (DDIM) into .npy files and a PNG mosaic')
+    .description('draw ln K fields from a prior (DDIM) into .npy files and an SVG mosaic')
     .requiredOption('--prior <name|dir>', 'shipped prior name (gaussian-64, bimaterial-64) or prior directory')
     .option('--count <n>', 'number of samples', '16')
     .option('--steps <n>', 'DDIM steps', '50')
@@ -54,9 +54,9 @@ async function sample(o: SampleOptionValues): Promise<void> {
       writeNpy(join(o.out, `sample-${String(k).padStart(width, '0')}.npy`), field, [ny, nx]);
       tiles.push({ values: field, label: `#${k}` });
     }
-    const png = renderMosaic(tiles, nx, ny, { title: `${prior.manifest.name}: ${count} DDIM samples, ${steps} steps, seed ${seed}`, colormap: 'viridis' });
-    writeFileSync(join(o.out, 'mosaic.png'), png.toPng());
-    process.stdout.write(`wrote ${o.out}: ${count} samples (ln K, ${nx}x${ny}) + mosaic.png from ${prior.manifest.name} in ${seconds.toFixed(1)} s\n`);
+    const mosaic = renderMosaic(tiles, nx, ny, { title: `${prior.manifest.name}: ${count} DDIM samples, ${steps} steps, seed ${seed}`, colormap: 'viridis', barLabel: 'ln K' });
+    writeFileSync(join(o.out, 'mosaic.svg'), mosaic.toSvg());
+    process.stdout.write(`wrote ${o.out}: ${count} samples (ln K, ${nx}x${ny}) + mosaic.svg from ${prior.manifest.name} in ${seconds.toFixed(1)} s\n`);
   } finally {
     prior.dispose();
   }

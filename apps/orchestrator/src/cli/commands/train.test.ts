@@ -60,9 +60,9 @@ describe('ldinv train and sample', () => {
 
     const s = await ldinv('sample', '--prior', 'priors/tiny', '--count', '3', '--steps', '4', '--seed', '1', '--out', 'samples', '--backend', 'wasm');
     expect(s.stderr).toBe('');
-    expect(s.stdout).toMatch(/^wrote samples: 3 samples \(ln K, 16x16\) \+ mosaic\.png from tiny/);
+    expect(s.stdout).toMatch(/^wrote samples: 3 samples \(ln K, 16x16\) \+ mosaic\.svg from tiny/);
     for (const k of [0, 1, 2]) expect(readNpy(join(cwd, `samples/sample-${k}.npy`)).shape).toEqual([16, 16]);
-    expect(existsSync(join(cwd, 'samples/mosaic.png'))).toBe(true);
+    expect(existsSync(join(cwd, 'samples/mosaic.svg'))).toBe(true);
   });
 
   it('trains a tiny prior on an imported non-square stack (gen-data --from) and samples fields of its grid', async () => {
@@ -94,7 +94,7 @@ describe('ldinv train and sample', () => {
 
     const s = await ldinv('sample', '--prior', 'priors/wide', '--count', '2', '--steps', '3', '--seed', '1', '--out', 'samples-wide', '--backend', 'wasm');
     expect(s.stderr).toBe('');
-    expect(s.stdout).toMatch(/^wrote samples-wide: 2 samples \(ln K, 32x16\) \+ mosaic\.png from wide/);
+    expect(s.stdout).toMatch(/^wrote samples-wide: 2 samples \(ln K, 32x16\) \+ mosaic\.svg from wide/);
     for (const k of [0, 1]) {
       const sample = readNpy(join(cwd, `samples-wide/sample-${k}.npy`));
       expect(sample.shape).toEqual([16, 32]);
