@@ -21,6 +21,17 @@ describe('line plot', () => {
     expect(texts(svg)).toEqual(expect.arrayContaining(['10⁰', '10¹', '10²', '0', '20', '100', 'χ²/M']));
   });
 
+  it('keeps iteration ticks on whole numbers and the legend off the curves between their vertices', () => {
+    const svg = parseXml(renderLinePlot([{ x: [0, 1, 2], y: [9, 4, 1.5], label: 'member 0' }], { width: 300, height: 200 }).toSvg());
+    const ticks = findAll(svg, 'text').filter((t) => Number(t.attrs.y) === 14 + 140 + 18).map((t) => t.text);
+    expect(ticks).toEqual(['0', '1', '2']);
+    // Two vertices, at the bottom left and the top right corner of the box: no vertex lies under a legend
+    // in either top corner, but the line crosses the top right one, so the legend goes top left.
+    const rising = parseXml(renderLinePlot([{ x: [0, 2], y: [1, 10], label: 'member 0' }], { width: 300, height: 200 }).toSvg());
+    const legend = findAll(rising, 'g').find((g) => g.attrs.class === 'legend')!;
+    expect([Number(legend.children[0].attrs.x), Number(legend.children[0].attrs.y)]).toEqual([70 + 8, 14 + 8]);
+  });
+
   it('breaks a curve at NaN and at values a log axis cannot show, and marks a lone point', () => {
     const svg = parseXml(renderLinePlot([{ x: [0, 1, 2, 3, 4], y: [10, 1, Number.NaN, 0, 1] }], { width: 300, height: 200 }).toSvg());
     expect(findAll(svg, 'polyline').map((l) => points(l.attrs.points).length)).toEqual([2]);
@@ -46,6 +57,8 @@ describe('line plot', () => {
     const svg = parseXml(fig.toSvg());
     expect(texts(svg)).toEqual(expect.arrayContaining(['a < b & c', 'χ²/M = 1', 'ldim', 'calibrated']));
     expect(findAll(svg, 'polyline')[1].attrs['stroke-dasharray']).toBe('5 3');
+    // Whole-number x: ticks 0, 20, ..., 100, none between iterations.
+    expect(texts(svg)).toEqual(expect.arrayContaining(['0', '20', '100']));
     // The curves run from bottom left to top right: the legend goes to the top left.
     const legend = findAll(svg, 'g').find((g) => g.attrs.class === 'legend')!;
     const titled = plotBox(300, 200, true);

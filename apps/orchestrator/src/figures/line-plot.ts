@@ -61,24 +61,28 @@ export function plotScales(series: Series[], opts: LinePlotOptions, box: PlotBox
   const logX = opts.logX ?? false;
   const ok = (v: number, log: boolean) => Number.isFinite(v) && (!log || v > 0);
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  // Whole-number x (iterations, members): no ticks between them.
+  let integerX = true;
   for (const s of series) {
     for (let i = 0; i < s.x.length; i++) {
       if (!ok(s.x[i], logX) || !ok(s.y[i], logY)) continue;
+      integerX &&= Number.isInteger(s.x[i]);
       [x0, x1] = [Math.min(x0, s.x[i]), Math.max(x1, s.x[i])];
       [y0, y1] = [Math.min(y0, s.y[i]), Math.max(y1, s.y[i])];
     }
   }
   for (const r of opts.references ?? []) if (ok(r.y, logY)) [y0, y1] = [Math.min(y0, r.y), Math.max(y1, r.y)];
-  const axis = (lo: number, hi: number, log: boolean): [number, number] => {
+  const axis = (lo: number, hi: number, log: boolean, minStep = 0): [number, number] => {
     if (!(hi >= lo)) return log ? [1, 10] : [0, 1];
-    return log ? decadeDomain(lo, hi) : niceDomain(lo, hi);
+    return log ? decadeDomain(lo, hi) : niceDomain(lo, hi, 5, minStep);
   };
-  const [dx0, dx1] = axis(x0, x1, logX);
+  const xStep = integerX ? 1 : 0;
+  const [dx0, dx1] = axis(x0, x1, logX, xStep);
   const [dy0, dy1] = axis(y0, y1, logY);
   const right = box.x + box.width;
   const bottom = box.y + box.height;
   return {
-    sx: logX ? logScale(dx0, dx1, box.x, right) : linearScale(dx0, dx1, box.x, right),
+    sx: logX ? logScale(dx0, dx1, box.x, right) : linearScale(dx0, dx1, box.x, right, 5, xStep),
     sy: logY ? logScale(dy0, dy1, bottom, box.y) : linearScale(dy0, dy1, bottom, box.y),
   };
 }
@@ -120,8 +124,15 @@ function axes(box: PlotBox, sx: Scale, sy: Scale): string[] {
   return out;
 }
 
-/** The legend's corner: the one whose box covers the fewest data points (ties: top right first). */
-function legendCorner(box: PlotBox, w: number, h: number, points: [number, number][]): { x: number; y: number } {
+/** The legend's corner: the one whose box covers the fewest points of the curves (their vertices and
+ *  points every ~4 px along each segment; ties: top right first). */
+function legendCorner(box: PlotBox, w: number, h: number, runs: [number, number][][]): { x: number; y: number } {
+  const points = runs.flatMap((run) => run.flatMap(([x, y], k) => {
+    if (k === 0) return [[x, y]];
+    const [px, py] = run[k - 1];
+    const n = Math.ceil(Math.hypot(x - px, y - py) / 4);
+    return Array.from({ length: n }, (_, j) => [px + ((x - px) * (j + 1)) / n, py + ((y - py) * (j + 1)) / n]);
+  }));
   const pad = 8;
   const corners = [
     { x: box.x + box.width - pad - w, y: box.y + pad },
@@ -147,11 +158,11 @@ export function renderLinePlot(series: Series[], opts: LinePlotOptions = {}): Sv
 
   // Curves, clipped to the plot box; then reference lines on top so they stay visible.
   const curves: string[] = [];
-  const points: [number, number][] = [];
+  const drawn: [number, number][][] = [];
   series.forEach((s, k) => {
     const stroke = css(colourOf(s, k));
     for (const run of seriesRuns(s, sx, sy)) {
-      points.push(...run);
+      drawn.push(run);
       // A lone point (a member that stopped after one iteration) would be an invisible polyline.
       curves.push(run.length === 1
         ? el('circle', { cx: run[0][0], cy: run[0][1], r: 1.5, fill: stroke })
@@ -174,7 +185,7 @@ export function renderLinePlot(series: Series[], opts: LinePlotOptions = {}): Sv
     const rowH = 17;
     const w = 40 + Math.max(...labelled.map(({ s }) => textWidth(s.label!, TICK_FONT)));
     const h = labelled.length * rowH + 8;
-    const at = legendCorner(box, w, h, points);
+    const at = legendCorner(box, w, h, drawn);
     const rows = labelled.map(({ s, stroke }, k) => {
       const y = at.y + 4 + rowH * (k + 0.5);
       return el('line', { x1: at.x + 6, y1: y, x2: at.x + 30, y2: y, stroke, 'stroke-width': 1.5, 'stroke-dasharray': s.dashed ? '5 3' : undefined }) +

@@ -9,6 +9,9 @@ describe('ticks', () => {
     expect(niceTicks(-1.3, 1.3, 8)).toEqual([-1, -0.5, 0, 0.5, 1]);
     expect(niceTicks(512000, 516800, 4)).toEqual([512000, 514000, 516000]);
     expect(niceTicks(3, 3)).toEqual([3]);
+    // Whole numbers only (iterations): no 0.5 between 0 and 1.
+    expect(niceTicks(0, 2, 5, 1)).toEqual([0, 1, 2]);
+    expect(niceTicks(0, 2)).toEqual([0, 0.5, 1, 1.5, 2]);
   });
 
   it('widen a linear domain to whole steps and a log domain to whole decades', () => {

@@ -1,26 +1,26 @@
 // Axis scales and their ticks: round steps (1, 2, 5 × 10^k) on linear axes, whole decades on log
 // axes, and tick labels in print typography (a real minus sign, 1.2×10⁻³).
 
-/** The round step (1, 2, 5 × 10^k) that cuts [lo, hi] into about `count` parts. */
-export function tickStep(lo: number, hi: number, count = 5): number {
-  const raw = (hi - lo) / count;
+/** The round step (1, 2, 5 × 10^k, at least `minStep`) that cuts [lo, hi] into about `count` parts. */
+export function tickStep(lo: number, hi: number, count = 5, minStep = 0): number {
+  const raw = Math.max((hi - lo) / count, minStep);
   const mag = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw * (1 - 1e-12)) ?? 10 * mag;
 }
 
 /** About `count` round steps covering [lo, hi], all inside it. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
+export function niceTicks(lo: number, hi: number, count = 5, minStep = 0): number[] {
   if (!(hi > lo)) return [lo];
-  const step = tickStep(lo, hi, count);
+  const step = tickStep(lo, hi, count, minStep);
   const out: number[] = [];
   for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k++) out.push(Number((k * step).toPrecision(12)));
   return out;
 }
 
 /** [lo, hi] widened to whole tick steps, as d3's scale.nice(). */
-export function niceDomain(lo: number, hi: number, count = 5): [number, number] {
+export function niceDomain(lo: number, hi: number, count = 5, minStep = 0): [number, number] {
   if (!(hi > lo)) return [lo - 0.5, lo + 0.5];
-  const step = tickStep(lo, hi, count);
+  const step = tickStep(lo, hi, count, minStep);
   return [Number((Math.floor(lo / step + 1e-9) * step).toPrecision(12)), Number((Math.ceil(hi / step - 1e-9) * step).toPrecision(12))];
 }
 
@@ -36,12 +36,12 @@ export interface Scale {
   format(v: number): string;
 }
 
-/** Linear map of [d0, d1] onto [r0, r1] (r1 < r0 for a y axis, px grow downwards). */
-export function linearScale(d0: number, d1: number, r0: number, r1: number, count = 5): Scale {
+/** Linear map of [d0, d1] onto [r0, r1] (r1 < r0 for a y axis, px grow downwards); ticks at least `minStep` apart (1: whole numbers). */
+export function linearScale(d0: number, d1: number, r0: number, r1: number, count = 5, minStep = 0): Scale {
   const f = (v: number) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);
   return Object.assign(f, {
     domain: [d0, d1] as const, log: false,
-    ticks: () => niceTicks(d0, d1, count),
+    ticks: () => niceTicks(d0, d1, count, minStep),
     minorTicks: () => [],
     format: (v: number) => formatTick(v, d1 - d0),
   });
