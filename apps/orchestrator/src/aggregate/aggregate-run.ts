@@ -12,9 +12,11 @@ import { renderReport } from '../report/report-html.ts';
 import { runFigures, type FigureCase } from '../report/run-figures.ts';
 import { readJournal } from '../run-store/journal.ts';
 import type { RunManifest, RunSession } from '../run-store/run-manifest.ts';
+import { ENSEMBLE_FILES } from '../run-store/layout.ts';
 import { RunStore } from '../run-store/run-store.ts';
 import type { CellStats } from './cell-stats.ts';
 import { aggregateMembers, type AggregateCase, type AggregateResult } from './ensemble.ts';
+import { buildRunSummary } from './run-summary.ts';
 
 export interface AggregateRunOptions {
   /** Overrides the run's --max-misfit. */
@@ -90,20 +92,8 @@ export function aggregateCaseOf(c: Case, caseDir: string): AggregateCase {
   };
 }
 
-/** The robustness figures for summary.json: modes without their maps, the probability map by file. */
-function robustnessSummary(result: AggregateResult) {
-  const r = result.robustness;
-  if (!r) return null;
-  return {
-    modeRule: r.modes.rule, silhouette: r.modes.silhouette,
-    modes: r.modes.modes.map((m, k) => ({ weight: m.weight, members: m.members, medoid: m.medoid, meanMisfit: m.meanMisfit, relL2LogK: r.modeErrors[k] })),
-    threshold: r.threshold, probabilityFile: r.probability ? 'ensemble/logk_above_threshold.npy' : null,
-    brier: r.brier, brierSkill: r.brierSkill, errorCv: r.errorCv,
-  };
-}
-
 /** What the figures need of a case: a site's geometry, its tests' wells and names. */
-function figureCaseOf(c: Case, aggCase: AggregateCase): FigureCase {
+export function figureCaseOf(c: Case, aggCase: AggregateCase): FigureCase {
   const base = { observations: c.observations, tests: c.tests.length, truthLogK: c.truthLogK };
   if (!isSite(c)) return base;
   return {
@@ -139,7 +129,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
     files.push(path);
   };
   if (result.logK && result.heads) {
-    for (const s of STATS) npy(`logk_${s}.npy`, result.logK[s], [ny, nx]);
+    for (const s of STATS) npy(ENSEMBLE_FILES.logK(s), result.logK[s], [ny, nx]);
     result.heads.forEach((h, t) => STATS.forEach((s) => npy(`head_t${t}_${s}.npy`, h[s], [ny, nx])));
     const byIndex = new Map(records.map((r) => [r.index, r]));
     const stack = new Float64Array(result.included.length * nx * ny);
@@ -148,7 +138,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
       if (r.status === 'done') stack.set(r.logK, k * nx * ny);
     });
     npy('logk_members.npy', stack, [result.included.length, ny, nx]);
-    if (result.robustness?.probability) npy('logk_above_threshold.npy', result.robustness.probability, [ny, nx]);
+    if (result.robustness?.probability) npy(ENSEMBLE_FILES.aboveThreshold, result.robustness.probability, [ny, nx]);
   }
   const figures = runFigures(result, records, figureCaseOf(c, aggCase), maxMisfit);
   for (const f of figures) {
@@ -162,23 +152,11 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
     ? meanSystem.budget(meanSystem.heads()).map((budget, t) => ({ test: c.testNames ? `${t} (${c.testNames[t]})` : String(t), budget }))
     : [];
   const rateUnit = c.units ? `${c.units.length}^3/${c.units.time}` : undefined;
-  const summary = {
-    run: manifest.id, case: manifest.caseName, status: run.status, method: config.method, mode: config.mode,
-    backend: run.backend, maxMisfit,
-    members: {
-      requested: config.members, done: result.rows.filter((r) => r.status !== 'failed').length,
-      included: result.included.length, excluded: result.excluded.length, failed: result.failed.length,
-      missing: config.members - result.rows.length,
-    },
-    included: result.included, excluded: result.excluded, failed: result.failed, missing,
-    ensemble: result.metrics, logKLevelSpread: result.logKLevelSpread,
-    robustness: robustnessSummary(result),
-    waterBudget: budgets.length > 0 ? { rateUnit: rateUnit ?? null, tests: budgets } : null,
-    memberTable: result.rows,
+  const summary = buildRunSummary({
+    run, result, maxMisfit, missing, budgets, rateUnit,
     ensembleFiles: files.filter((f) => f.endsWith('.npy')).map((f) => f.slice(store.paths.dir.length + 1)),
     figures: figures.map((f) => `figures/${f.file}`),
-    sessions: run.sessions,
-  };
+  });
   writeFileAtomic(store.paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
   writeFileAtomic(store.paths.report, renderReport({ manifest: run, result, figures, maxMisfit, missing, budgets, rateUnit }));
   store.journal({ type: 'aggregated', included: result.included.length, excluded: result.excluded.length, failed: result.failed.length, missing: missing.length });

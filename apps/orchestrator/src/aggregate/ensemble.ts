@@ -7,7 +7,7 @@ import {
 import { misclassifiedFraction } from '@ldinv/prior';
 import type { DoneMember, FailedMember, MemberRecord } from '../run-store/member-record.ts';
 import { cellStats, type CellStats } from './cell-stats.ts';
-import { brierScore, ensembleModes, exceedanceProbability, type ModeAnalysis } from './robustness.ts';
+import { brierScore, ensembleModes, exceedanceProbability, reliabilityDiagram, type ModeAnalysis, type Reliability } from './robustness.ts';
 
 export interface ObservationRow {
   x: number;
@@ -46,6 +46,8 @@ export interface Robustness {
   /** Brier score of the probability map against the truth (active cells) and its skill against the prior's volume fraction. */
   brier: number | null;
   brierSkill: number | null;
+  /** Reliability diagram of the probability map against the truth (active cells). */
+  reliability: Reliability | null;
   /** Coefficient of variation of the included members' ln K errors (with a truth). */
   errorCv: number | null;
 }
@@ -190,17 +192,19 @@ function robustnessOf(c: AggregateCase, pick: CellPick, included: readonly DoneM
   const probability = c.threshold ? exceedanceProbability(included.map((m) => m.logK), c.threshold.value) : null;
   let brier: number | null = null;
   let brierSkill: number | null = null;
+  let reliability: Reliability | null = null;
   if (probability && truth && c.threshold) {
     const score = brierScore(pick(probability), truth, c.threshold.value, c.threshold.highFraction ?? Number.NaN);
     brier = score.brier;
     brierSkill = c.threshold.highFraction === null ? null : score.skill;
+    reliability = reliabilityDiagram(pick(probability), truth, c.threshold.value);
   }
   const errors = rows.filter((r) => r.status === 'included' && r.metrics).map((r) => r.metrics!.relL2LogK);
   const mean = errors.reduce((a, e) => a + e, 0) / errors.length;
   const errorCv = errors.length >= 2 ? cellStats(errors.map((e) => [e])).std[0] / mean : null;
   return {
     modes, modeErrors, threshold: c.threshold ? { value: c.threshold.value, source: c.threshold.source } : null,
-    probability, brier, brierSkill, errorCv,
+    probability, brier, brierSkill, reliability, errorCv,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brierScore, ensembleModes, exceedanceProbability, MODE_SILHOUETTE, meanSilhouette } from './robustness.ts';
+import { brierScore, ensembleModes, exceedanceProbability, MODE_SILHOUETTE, meanSilhouette, reliabilityDiagram } from './robustness.ts';
 
 /** n fields of 20 cells around `centre` (a constant), spread ±spread by a fixed pattern. */
 function family(n: number, centre: number, spread: number, offset = 0): Float64Array[] {
@@ -49,5 +49,29 @@ describe('robustness analysis', () => {
     const truth = Float64Array.of(0, 2, 2, 0);
     // BS = (0.25 + 0 + 0.25 + 0) / 4; reference 0.5 everywhere: 0.25; skill = 1 − 0.125 / 0.25.
     expect(brierScore(p, truth, 1, 0.5)).toEqual({ brier: 0.125, skill: 0.5 });
+  });
+
+  it('bins cells by predicted probability: observed frequency, mean prediction and share per bin, judged where ≥ 5 %', () => {
+    // 40 cells: 20 predicted 1/16 (2 of them truly high), 18 predicted 0.9 (15 high), 2 predicted 0.5 (both high).
+    const p = [...new Array<number>(20).fill(1 / 16), ...new Array<number>(18).fill(0.9), 0.5, 0.5];
+    const truth = [...p.slice(0, 20).map((_, c) => (c < 2 ? 2 : 0)), ...p.slice(20, 38).map((_, c) => (c < 15 ? 2 : 0)), 2, 2];
+    const r = reliabilityDiagram(p, truth, 1);
+    expect(r.bins).toHaveLength(10);
+    expect(r.bins[0]).toEqual({ lo: 0, hi: 0.1, cells: 20, share: 0.5, predicted: 1 / 16, observed: 0.1 });
+    expect(r.bins[9].cells).toBe(18);
+    expect(r.bins[9].observed).toBeCloseTo(15 / 18, 12);
+    expect(r.bins[5]).toMatchObject({ cells: 2, share: 0.05, predicted: 0.5, observed: 1 });
+    expect(r.bins[3]).toMatchObject({ cells: 0, share: 0, predicted: null, observed: null });
+    // Bin 5 holds exactly 5 %: judged, and its gap 0.5 is the largest.
+    expect(r.judged).toEqual([0, 5, 9]);
+    expect(r.maxGap).toBeCloseTo(0.5, 12);
+    expect(r.reliable).toBe(false);
+    // Without bin 5 the gaps are 0.0375 and |15/18 − 0.9| = 0.0667: within ±0.1.
+    const calibrated = reliabilityDiagram(p.slice(0, 38), truth.slice(0, 38), 1);
+    expect(calibrated.judged).toEqual([0, 9]);
+    expect(calibrated.maxGap).toBeCloseTo(0.9 - 15 / 18, 12);
+    expect(calibrated.reliable).toBe(true);
+    // A probability of exactly 1 falls in the last bin.
+    expect(reliabilityDiagram([1, 1], [2, 0], 1).bins[9]).toMatchObject({ cells: 2, predicted: 1, observed: 0.5 });
   });
 });

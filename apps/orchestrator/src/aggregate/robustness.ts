@@ -1,7 +1,7 @@
 // What a multi-start robustness study asks of an ensemble: which modes the members fall into, how
 // much weight each has and how well it fits, where ln K is probably above a threshold (the high-K
-// material of a bimaterial prior), and with a truth the spread of the members' errors and the Brier
-// score of that probability map.
+// material of a bimaterial prior), and with a truth the spread of the members' errors, the Brier
+// score of that probability map and its reliability diagram.
 import { cellStats } from './cell-stats.ts';
 
 /** Mean silhouette a clustering must reach to count (Kaufman & Rousseeuw: ≤ 0.25 is "no substantial structure"). */
@@ -141,4 +141,58 @@ export function brierScore(p: ArrayLike<number>, truth: ArrayLike<number>, thres
     ref += (reference - o) ** 2;
   }
   return { brier: bs / p.length, skill: ref > 0 ? 1 - bs / ref : Number.NaN };
+}
+
+/** Equal-width bins of the predicted probability in the reliability diagram. */
+export const RELIABILITY_BINS = 10;
+/** Bins holding at least this share of the cells are judged (issue 19: a sparse bin's frequency is noise). */
+export const RELIABILITY_MIN_SHARE = 0.05;
+/** Largest |observed − predicted| a judged bin may show for the map to count as reliable (issue 19's target). */
+export const RELIABILITY_TOLERANCE = 0.1;
+
+export interface ReliabilityBin {
+  /** Predicted probabilities in [lo, hi) (the last bin includes 1). */
+  lo: number;
+  hi: number;
+  cells: number;
+  /** Share of all cells. */
+  share: number;
+  /** Mean predicted probability of its cells (null when empty). */
+  predicted: number | null;
+  /** Share of its cells whose true ln K exceeds the threshold (null when empty). */
+  observed: number | null;
+}
+
+export interface Reliability {
+  bins: ReliabilityBin[];
+  /** Indices of the bins holding ≥ RELIABILITY_MIN_SHARE of the cells. */
+  judged: number[];
+  /** Largest |observed − predicted| over the judged bins. */
+  maxGap: number;
+  /** maxGap ≤ RELIABILITY_TOLERANCE. */
+  reliable: boolean;
+}
+
+/**
+ * Reliability diagram of P(ln K > threshold) against the truth (Wilks, Statistical Methods in the
+ * Atmospheric Sciences, §8.4.4): cells binned by predicted probability, per bin the observed frequency
+ * of the event against the mean prediction; a reliable map lies on the diagonal.
+ */
+export function reliabilityDiagram(p: ArrayLike<number>, truth: ArrayLike<number>, threshold: number, bins = RELIABILITY_BINS): Reliability {
+  const cells = new Array<number>(bins).fill(0);
+  const predicted = new Array<number>(bins).fill(0);
+  const observed = new Array<number>(bins).fill(0);
+  for (let c = 0; c < p.length; c++) {
+    const b = Math.min(bins - 1, Math.floor(p[c] * bins));
+    cells[b] += 1;
+    predicted[b] += p[c];
+    if (truth[c] > threshold) observed[b] += 1;
+  }
+  const out = cells.map((n, b) => ({
+    lo: b / bins, hi: (b + 1) / bins, cells: n, share: n / p.length,
+    predicted: n > 0 ? predicted[b] / n : null, observed: n > 0 ? observed[b] / n : null,
+  }));
+  const judged = out.map((bin, b) => (bin.share >= RELIABILITY_MIN_SHARE ? b : -1)).filter((b) => b >= 0);
+  const maxGap = Math.max(0, ...judged.map((b) => Math.abs(out[b].observed! - out[b].predicted!)));
+  return { bins: out, judged, maxGap, reliable: maxGap <= RELIABILITY_TOLERANCE };
 }

@@ -2,11 +2,18 @@
 // with the figures, the member table, the metrics and the configuration.
 import { BUDGET_LABELS, BUDGET_TERMS, type WaterBudget } from '@ldinv/solver';
 import type { AggregateResult, FieldMetrics, MemberRow } from '../aggregate/ensemble.ts';
+import { RELIABILITY_MIN_SHARE, RELIABILITY_TOLERANCE, type Reliability } from '../aggregate/robustness.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';
 import type { Figure } from './run-figures.ts';
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A table with a header row; cells are text (escaped here). */
+export function htmlTable(id: string, head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
+  return `<table id="${id}"><thead>${row(head, 'th')}</thead><tbody>${rows.map((r) => row(r, 'td')).join('')}</tbody></table>`;
+}
 
 export function fmt(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined) return '–';
@@ -57,6 +64,19 @@ export interface ReportInput {
   rateUnit?: string;
 }
 
+/** The reliability diagram's bins (reliability.svg draws them) and issue 19's verdict on the judged ones. */
+function reliabilitySection(rel: Reliability): string {
+  const judged = new Set(rel.judged);
+  const rows = rel.bins.filter((b) => b.cells > 0).map((b) => [
+    `${fmt(b.lo, 2)}–${fmt(b.hi, 2)}`, String(b.cells), fmt(b.share, 3), fmt(b.predicted, 3), fmt(b.observed, 3),
+    judged.has(rel.bins.indexOf(b)) ? fmt(Math.abs(b.observed! - b.predicted!), 3) : 'too few cells',
+  ]);
+  const verdict = rel.reliable ? 'within' : 'outside';
+  return `<p>Reliability of the probability map (cells binned by predicted probability; bins holding ≥ ${fmt(100 * RELIABILITY_MIN_SHARE)} % of the cells judged):
+largest |observed − predicted| ${escapeHtml(fmt(rel.maxGap, 3))}, ${verdict} ±${fmt(RELIABILITY_TOLERANCE)} of the diagonal.</p>
+${htmlTable('reliability', ['predicted P', 'cells', 'share', 'mean predicted', 'observed frequency', '|observed − predicted|'], rows)}`;
+}
+
 /** The modes of the members, the probability map's threshold and scores. */
 function robustnessSection(result: AggregateResult): string {
   const r = result.robustness;
@@ -64,8 +84,7 @@ function robustnessSection(result: AggregateResult): string {
   const { modes } = r.modes;
   const head = ['mode', 'members', 'weight', 'medoid', 'mean χ²/M of its members', 'error of its mean ln K'];
   const body = modes.map((m, k) => [String(k + 1), String(m.members.length), fmt(m.weight, 3), `#${m.medoid}`, fmt(m.meanMisfit), fmt(r.modeErrors[k])]);
-  const table = `<table id="modes"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${body
-    .map((cells) => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const table = htmlTable('modes', head, body);
   const lines = [
     `<p>Modes: ${escapeHtml(r.modes.rule)}${r.modes.silhouette === null ? '' : `; mean silhouette ${fmt(r.modes.silhouette, 3)}`}.</p>`,
     ...(modes.length > 1
@@ -77,6 +96,7 @@ function robustnessSection(result: AggregateResult): string {
     lines.push(`<p>Probability map: share of the members with ln K &gt; ${escapeHtml(fmt(r.threshold.value))} (${escapeHtml(r.threshold.source)})${
       r.brier === null ? '' : `; Brier score against the truth ${escapeHtml(fmt(r.brier, 3))}${r.brierSkill === null ? '' : `, skill against the prior's volume fraction ${escapeHtml(fmt(r.brierSkill, 3))}`}`}.</p>`);
   }
+  if (r.reliability) lines.push(reliabilitySection(r.reliability));
   if (r.errorCv !== null) lines.push(`<p>Spread of the members' ln K errors: coefficient of variation ${escapeHtml(fmt(r.errorCv, 3))}.</p>`);
   return `<h2>Robustness</h2>\n${lines.join('\n')}`;
 }
@@ -110,12 +130,35 @@ export function renderReport({ manifest, result, figures, maxMisfit, missing = [
 ln K is shifted by a constant: the data do not fix the mean of ln K. The members' mean ln K differs by ${fmt(result.logKLevelSpread, 2)}
 (standard deviation), which comes from their starts, and the ln K spread of the ensemble includes it.</p>`);
   }
-  const figureHtml = figures
+  const details = { config: c, priorDir: manifest.priorDir, backend: manifest.backend, versions: manifest.versions, seeds: manifest.seeds, sessions: manifest.sessions };
+  return htmlPage(`ldinv report: ${manifest.id}`, `<h1>ldinv inversion report: ${escapeHtml(manifest.id)}</h1>
+<p>Case <b>${escapeHtml(manifest.caseName)}</b>, method <b>${escapeHtml(c.method)}</b>, mode <b>${escapeHtml(c.mode)}</b>,
+${c.members} members × ${c.iters} iterations, run seed ${c.seed}, backend <b>${escapeHtml(manifest.backend ?? 'unknown')}</b>, status <b>${escapeHtml(manifest.status)}</b>.</p>
+<p>${done} finished, ${result.included.length} in the statistics, ${result.excluded.length} left out, ${result.failed.length} failed.</p>
+${lists.join('\n')}
+<h2>Metrics</h2>
+${metricsTable(result)}
+${robustnessSection(result)}
+${budgets && budgets.length > 0 ? `<h2>Water budget</h2>\n${budgetTable(budgets, rateUnit)}` : ''}
+<h2>Figures</h2>
+${figureGallery(figures)}
+<h2>Members</h2>
+${memberTable(result.rows, result.metrics !== null)}
+<h2>Configuration</h2>
+<pre>${escapeHtml(JSON.stringify(details, null, 2))}</pre>`);
+}
+
+/** Figures inline (SVG as data URIs), each with its file name and caption. */
+export function figureGallery(figures: readonly Figure[]): string {
+  return figures
     .map((f) => `<figure><img src="data:image/svg+xml;base64,${Buffer.from(f.svg).toString('base64')}" alt="${escapeHtml(f.file)}"><figcaption>${escapeHtml(f.file)}: ${escapeHtml(f.caption)}</figcaption></figure>`)
     .join('\n');
-  const details = { config: c, priorDir: manifest.priorDir, backend: manifest.backend, versions: manifest.versions, seeds: manifest.seeds, sessions: manifest.sessions };
+}
+
+/** A self-contained page (no scripts, no external links) in the reports' style. */
+export function htmlPage(title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ldinv report: ${escapeHtml(manifest.id)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:0.9em}
@@ -130,21 +173,7 @@ figcaption{font-size:0.85em;color:#555}
 pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:0.8em}
 </style></head>
 <body>
-<h1>ldinv inversion report: ${escapeHtml(manifest.id)}</h1>
-<p>Case <b>${escapeHtml(manifest.caseName)}</b>, method <b>${escapeHtml(c.method)}</b>, mode <b>${escapeHtml(c.mode)}</b>,
-${c.members} members × ${c.iters} iterations, run seed ${c.seed}, backend <b>${escapeHtml(manifest.backend ?? 'unknown')}</b>, status <b>${escapeHtml(manifest.status)}</b>.</p>
-<p>${done} finished, ${result.included.length} in the statistics, ${result.excluded.length} left out, ${result.failed.length} failed.</p>
-${lists.join('\n')}
-<h2>Metrics</h2>
-${metricsTable(result)}
-${robustnessSection(result)}
-${budgets && budgets.length > 0 ? `<h2>Water budget</h2>\n${budgetTable(budgets, rateUnit)}` : ''}
-<h2>Figures</h2>
-${figureHtml}
-<h2>Members</h2>
-${memberTable(result.rows, result.metrics !== null)}
-<h2>Configuration</h2>
-<pre>${escapeHtml(JSON.stringify(details, null, 2))}</pre>
+${body}
 </body></html>
 `;
 }

@@ -23,7 +23,7 @@ describe('report.html', () => {
     // Inside the SVGs, only embedded cell images.
     for (const s of srcs) for (const image of findAll(parseXml(s), 'image')) expect(image.attrs['xlink:href']).toMatch(/^data:image\/png;base64,/);
     expect(figures.map((f) => f.file)).toEqual([
-      'logk_truth.svg', 'logk_mean.svg', 'logk_std.svg', 'logk_error.svg', 'logk_above_threshold.svg', 'head_t0_mean.svg', 'head_t0_std.svg', 'logk_members.svg', 'convergence.svg',
+      'logk_truth.svg', 'logk_mean.svg', 'logk_std.svg', 'logk_error.svg', 'logk_above_threshold.svg', 'reliability.svg', 'head_t0_mean.svg', 'head_t0_std.svg', 'logk_members.svg', 'convergence.svg',
       'logk_error_curves.svg',
     ]);
     const convergence = parseXml(figures.find((f) => f.file === 'convergence.svg')!.svg);
@@ -43,6 +43,12 @@ describe('report.html', () => {
     // Members within ±0.3 of a ±1 truth: all on the truth's side of 0, a perfect map (Brier 0, skill 1).
     expect(result.robustness!.brier).toBe(0);
     expect(result.robustness!.brierSkill).toBe(1);
+    // ... so its reliability diagram has two bins, P = 0 and P = 1, each half the cells and on the diagonal.
+    const rel = result.robustness!.reliability!;
+    expect(rel.judged).toEqual([0, 9]);
+    expect([rel.bins[0], rel.bins[9]].map((b) => [b.share, b.predicted, b.observed])).toEqual([[0.5, 0, 0], [0.5, 1, 1]]);
+    expect(html).toContain('largest |observed − predicted| 0, within ±0.1 of the diagonal.');
+    expect(html).toContain('<table id="reliability">');
   });
 
   it('says when the data leave the mean of ln K free, with the members\' spread of it', () => {

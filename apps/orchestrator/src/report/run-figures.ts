@@ -2,6 +2,7 @@
 // test, and the convergence curves of all members. Sensors are overlaid and every map has a colour bar;
 // a site's maps are in its coordinates with inactive cells blank and each test's pumping wells marked.
 import type { AggregateResult } from '../aggregate/ensemble.ts';
+import type { ReliabilityBin } from '../aggregate/robustness.ts';
 import { fieldRange, renderFieldMap, type FieldRange, type MapGeometry, type Point } from '../figures/field-map.ts';
 import { renderLinePlot } from '../figures/line-plot.ts';
 import { renderMosaic } from '../figures/mosaic.ts';
@@ -29,6 +30,18 @@ export interface FigureCase {
 
 const MAX_MOSAIC = 64;
 const EXCLUDED: Rgb = [170, 170, 170];
+
+/** Observed frequency against mean predicted probability per non-empty bin, over the diagonal of a reliable map. */
+function reliabilityPlot(bins: readonly ReliabilityBin[], threshold: number) {
+  const filled = bins.filter((b) => b.cells > 0);
+  return renderLinePlot(
+    [
+      { x: [0, 1], y: [0, 1], colour: EXCLUDED, dashed: true, label: 'reliable (diagonal)' },
+      { x: filled.map((b) => b.predicted!), y: filled.map((b) => b.observed!), label: 'observed, per bin' },
+    ],
+    { title: `reliability of P(ln K > ${threshold.toPrecision(3)})`, xLabel: 'predicted probability', yLabel: 'observed frequency', logY: false, width: 440, height: 400 },
+  );
+}
 
 function union(ranges: FieldRange[]): FieldRange {
   return { min: Math.min(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
@@ -70,6 +83,10 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
     if (r?.probability && r.threshold) {
       add('logk_above_threshold.svg', `Share of the members whose ln K exceeds ${r.threshold.value.toPrecision(4)} (${r.threshold.source}).`,
         renderFieldMap(r.probability, nx, ny, { title: `P(ln K > ${r.threshold.value.toPrecision(3)})`, barLabel: 'probability', range: { min: 0, max: 1 }, sensors, geometry }));
+      if (r.reliability) {
+        add('reliability.svg', 'Reliability diagram of the probability map: per bin of predicted probability, the share of its cells whose true ln K exceeds the threshold.',
+          reliabilityPlot(r.reliability.bins, r.threshold.value));
+      }
     }
     if (r && r.modes.modes.length > 1) {
       add('logk_modes.svg', `Mean ln K of each mode of the members (${r.modes.rule}); weight = share of the members.`,

@@ -8,6 +8,11 @@ export const ENSEMBLE_DIR = 'ensemble';
 export const FIGURES_DIR = 'figures';
 export const REPORT_HTML = 'report.html';
 export const SUMMARY_JSON = 'summary.json';
+/** Files under ensemble/ that readers besides aggregation open (ldinv compare). */
+export const ENSEMBLE_FILES = {
+  logK: (stat: string) => `logk_${stat}.npy`,
+  aboveThreshold: 'logk_above_threshold.npy',
+} as const;
 
 /** Width of the zero-padded member index in file names, so `ls` sorts members in order. */
 const INDEX_WIDTH = 5;
