@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAggregate } from './aggregate.ts';
+import { registerCompare } from './compare.ts';
 import { registerGenData } from './gen-data.ts';
 import { registerInvert } from './invert.ts';
 import { registerQuickstart } from './quickstart.ts';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerGenData(program);
   registerInvert(program);
   registerAggregate(program);
+  registerCompare(program);
   registerSolve(program);
   registerQuickstart(program);
   registerTrain(program);
