@@ -43,9 +43,9 @@ describe('field map', () => {
     expect([gradient.attrs.y1, gradient.attrs.y2]).toEqual(['1', '0']);
     const stops = findAll(gradient, 'stop');
     expect([stops[0].attrs['stop-color'], stops[stops.length - 1].attrs['stop-color']]).toEqual(['#440154', '#fde725']);
-    // Ticks 0, 5, 10 of [0, 13] on a bar from y = 52 (min) to 32 (max).
-    const ticks = findAll(svg, 'text').filter((t) => ['0', '5', '10'].includes(t.text));
-    expect(ticks.map((t) => Number(t.attrs.y))).toEqual([52, 52 - 100 / 13, 52 - 200 / 13].map((y) => Math.round(y * 100) / 100));
+    // Ticks 0, 2, ..., 12 of [0, 13] on a bar from y = 52 (min) to 32 (max).
+    const ticks = findAll(svg, 'text').filter((t) => ['0', '6', '12'].includes(t.text));
+    expect(ticks.map((t) => Number(t.attrs.y))).toEqual([52, 52 - 120 / 13, 52 - 240 / 13].map((y) => Math.round(y * 100) / 100));
     expect(texts(svg)).toEqual(expect.arrayContaining(['ln K']));
     expect(texts(svg).filter((t) => t === 'ln K')).toHaveLength(2); // title and colour bar
   });

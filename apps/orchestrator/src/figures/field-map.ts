@@ -144,7 +144,8 @@ function siteAxes(geometry: MapGeometry, at: MapArea): string {
   const { domain, units } = geometry;
   const out: string[] = [];
   const bottom = at.y + at.h;
-  for (const v of niceTicks(domain.x0, domain.x0 + domain.lx, 4)) {
+  // Three or so: eastings are six-digit labels.
+  for (const v of niceTicks(domain.x0, domain.x0 + domain.lx, 3)) {
     const x = at.x + ((v - domain.x0) / domain.lx) * at.w;
     out.push(el('line', { x1: x, y1: bottom, x2: x, y2: bottom + 4, stroke: '#000' }));
     out.push(text(x, bottom + 15, axisLabel(v, domain.lx), { anchor: 'middle', size: TICK_FONT }));

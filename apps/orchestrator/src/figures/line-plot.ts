@@ -176,7 +176,10 @@ export function renderLinePlot(series: Series[], opts: LinePlotOptions = {}): Sv
     const y = sy(ref.y);
     const stroke = css(ref.colour ?? REFERENCE_GREY);
     out.push(el('line', { x1: box.x, y1: y, x2: box.x + box.width, y2: y, stroke, 'stroke-dasharray': '6 4' }));
-    out.push(text(box.x + box.width - 4, y - 4, ref.label, { anchor: 'end', size: TICK_FONT, fill: stroke }));
+    // On a white box (its width estimated), legible over the curves.
+    const w = textWidth(ref.label, TICK_FONT) + 4;
+    out.push(el('rect', { x: box.x + box.width - 6 - w, y: y - 4 - TICK_FONT, width: w, height: TICK_FONT + 3, fill: '#fff', 'fill-opacity': 0.85 }));
+    out.push(text(box.x + box.width - 6, y - 4, ref.label, { anchor: 'end', size: TICK_FONT, fill: stroke }));
   }
   out.push(el('rect', { x: box.x, y: box.y, width: box.width, height: box.height, fill: 'none', stroke: '#000' }));
 

@@ -5,9 +5,10 @@ describe('ticks', () => {
   it('take round steps inside the range', () => {
     expect(niceTicks(0, 200)).toEqual([0, 50, 100, 150, 200]);
     expect(niceTicks(0.1, 0.95)).toEqual([0.2, 0.4, 0.6, 0.8]);
-    expect(niceTicks(-1.3, 1.3)).toEqual([-1, 0, 1]);
-    expect(niceTicks(-1.3, 1.3, 8)).toEqual([-1, -0.5, 0, 0.5, 1]);
-    expect(niceTicks(512000, 516800, 4)).toEqual([512000, 514000, 516000]);
+    // The step nearest to span / count: 2.6 / 5 = 0.52 -> 0.5; 13 / 5 = 2.6 -> 2 (not up to 5).
+    expect(niceTicks(-1.3, 1.3)).toEqual([-1, -0.5, 0, 0.5, 1]);
+    expect(niceTicks(0, 13)).toEqual([0, 2, 4, 6, 8, 10, 12]);
+    expect(niceTicks(512000, 516800, 3)).toEqual([512000, 514000, 516000]);
     expect(niceTicks(3, 3)).toEqual([3]);
     // Whole numbers only (iterations): no 0.5 between 0 and 1.
     expect(niceTicks(0, 2, 5, 1)).toEqual([0, 1, 2]);

@@ -1,11 +1,14 @@
 // Axis scales and their ticks: round steps (1, 2, 5 × 10^k) on linear axes, whole decades on log
 // axes, and tick labels in print typography (a real minus sign, 1.2×10⁻³).
 
-/** The round step (1, 2, 5 × 10^k, at least `minStep`) that cuts [lo, hi] into about `count` parts. */
+/** The round step (1, 2, 5 × 10^k, at least `minStep`, itself round, e.g. 1) nearest to cutting [lo, hi] into `count` parts:
+ *  the mantissa switches at the geometric midpoints √2, √10, √50 (as d3-array's tickIncrement). */
 export function tickStep(lo: number, hi: number, count = 5, minStep = 0): number {
-  const raw = Math.max((hi - lo) / count, minStep);
+  const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw * (1 - 1e-12)) ?? 10 * mag;
+  const m = raw / mag;
+  const step = mag * (m >= Math.sqrt(50) ? 10 : m >= Math.sqrt(10) ? 5 : m >= Math.SQRT2 ? 2 : 1);
+  return Math.max(step, minStep);
 }
 
 /** About `count` round steps covering [lo, hi], all inside it. */
