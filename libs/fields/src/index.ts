@@ -11,7 +11,7 @@ export type { GaussianWhitening } from './gaussian-whitening.ts';
 export type { FieldSampler } from './field-sampler.ts';
 export { cellCentreHull, SENSOR_LAYOUTS, sensorLayout } from './sensors.ts';
 export type { Point, SensorLayout, SensorSpec } from './sensors.ts';
-export { checkSensor, formatObsCsv, OBS_COLUMNS, parseCsvColumns, parseObsCsv } from './obs-csv.ts';
+export { checkSensor, formatObsCsv, OBS_COLUMNS, parseObsCsv } from './obs-csv.ts';
 export type { Observation } from './obs-csv.ts';
 export { CASE_FILES, CASE_FORMAT, caseProblem, caseInputFiles, isSite, readCase, readCaseDescription, writeCase } from './case.ts';
 export { SITE_CASE_FORMAT } from './site-case.ts';

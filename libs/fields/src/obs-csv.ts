@@ -1,6 +1,7 @@
-// obs.csv: one head measurement per line, header `x,y,head,sigma,test` (columns in any order; extra columns
-// are ignored). Every error is one line naming the file, the line and the field.
-import { interpolationStencil, type Grid, type ObservationGeometry } from '@ldinv/solver';
+// obs.csv: one head measurement per line, header `x,y,head,sigma,test`, read by @ldinv/solver's
+// parseCsvColumns (its rules: columns in any order, extra ones ignored, comments and blank lines
+// skipped). Every error is one line naming the file, the line and the field.
+import { interpolationStencil, parseCsvColumns, type Grid, type ObservationGeometry } from '@ldinv/solver';
 import { cellCentreHull } from './sensors.ts';
 
 export interface Observation {
@@ -15,16 +16,6 @@ export interface Observation {
 }
 
 export const OBS_COLUMNS = ['x', 'y', 'head', 'sigma', 'test'] as const;
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
-
-function parseNumber(text: string, field: string, where: string): number {
-  const t = text.trim();
-  if (DECIMAL.test(t)) return Number(t);
-  if (NON_FINITE.test(t)) throw new Error(`${where}: ${field} must be a finite number, got ${t}`);
-  throw new Error(`${where}: ${field} is not a number, got ${JSON.stringify(t)}`);
-}
 
 /** Checks one observation against the grid (and a site's domain and active cells) and the number of
  *  tests; `where` prefixes the message. */
@@ -52,37 +43,6 @@ export function checkSensor(p: { x: number; y: number }, where: string, grid: Gr
             `[${h.x0}, ${h.x1}] x [${h.y0}, ${h.y1}] of the ${grid.nx}x${grid.ny} grid`,
     );
   }
-}
-
-/** Rows of a CSV with a header naming at least `columns` (in any order; extra columns are ignored),
- *  as numbers with their line numbers; blank lines are skipped. Errors name the file, line and column. */
-export function parseCsvColumns<C extends string>(
-  text: string, source: string, columns: readonly C[],
-): { line: number; values: Record<C, number> }[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = lines[0].split(',').map((s) => s.trim());
-  const missing = columns.filter((c) => !header.includes(c));
-  if (missing.length > 0) {
-    throw new Error(
-      `${source} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
-        `(header must name ${columns.join(',')}, got ${JSON.stringify(lines[0].trim())})`,
-    );
-  }
-  const duplicate = header.find((c, k) => header.indexOf(c) !== k);
-  if (duplicate !== undefined) throw new Error(`${source} line 1: column ${duplicate} appears twice`);
-  const rows: { line: number; values: Record<C, number> }[] = [];
-  for (let n = 1; n < lines.length; n++) {
-    if (lines[n].trim() === '') continue;
-    const where = `${source} line ${n + 1}`;
-    const cells = lines[n].split(',');
-    if (cells.length !== header.length) {
-      throw new Error(`${where}: expected ${header.length} columns, got ${cells.length}`);
-    }
-    const values = Object.fromEntries(columns.map((c) => [c, parseNumber(cells[header.indexOf(c)], c, where)])) as Record<C, number>;
-    rows.push({ line: n + 1, values });
-  }
-  if (rows.length === 0) throw new Error(`${source}: no rows (only a header)`);
-  return rows;
 }
 
 export function parseObsCsv(

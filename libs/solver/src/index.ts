@@ -9,6 +9,7 @@ export type { DarcySystemOptions } from './darcy.ts';
 export { darcySolveOp } from './darcy-op.ts';
 export { interpolationStencil, observationGeometry, ObservationOperator } from './observation.ts';
 export type { ObservationGeometry } from './observation.ts';
+export { parseCsvColumns, type CsvRow } from './csv.ts';
 export { parseWellsCsv } from './wells-csv.ts';
 export { taylorTest } from './taylor.ts';
 export type { ReducedFunctional, TaylorOptions, TaylorResult } from './taylor.ts';

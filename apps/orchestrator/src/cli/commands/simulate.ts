@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  CASE_FILES, checkSensor, isSite, parseCsvColumns, readCaseDescription, readField, SENSOR_LAYOUTS, SIMULATE_DEFAULTS, simulateCase, writeCase,
+  CASE_FILES, checkSensor, isSite, readCaseDescription, readField, SENSOR_LAYOUTS, SIMULATE_DEFAULTS, simulateCase, writeCase,
   type Point, type SensorLayout, type SimulateOptions,
 } from '@ldinv/fields';
-import { observationGeometry, parseWellsCsv, validateLogK, type BoundarySetup } from '@ldinv/solver';
+import { observationGeometry, parseCsvColumns, parseWellsCsv, validateLogK, type BoundarySetup } from '@ldinv/solver';
 import { addFieldOptions, fieldFromOptions, numberOption, type FieldOptionValues } from '../field-options.ts';
 
 interface SimulateOptionValues extends FieldOptionValues {
