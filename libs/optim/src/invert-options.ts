@@ -3,7 +3,7 @@ import type { AdamOptions, LearningRateSchedule } from './adam.ts';
 
 export const INVERSION_METHODS = ['ldim', 'pixel', 'vae', 'pinn'] as const;
 export type InversionMethod = (typeof INVERSION_METHODS)[number];
-export const ENSEMBLE_MODES = ['multistart', 'rml'] as const;
+export const ENSEMBLE_MODES = ['multistart', 'rml', 'mcmc'] as const;
 export type EnsembleMode = (typeof ENSEMBLE_MODES)[number];
 /** ldim unknowns: the latent z itself, or the initial noise z_T of the deterministic DDIM chain z_T -> z. */
 export const LATENT_PARAMS = ['latent', 'noise'] as const;
@@ -17,7 +17,10 @@ export interface MemberSpec {
 
 export interface InvertOptions {
   method: InversionMethod;
-  /** multistart: members differ by their start; rml: each also fits its own perturbed data. */
+  /**
+   * multistart: members differ by their start; rml: each also fits its own perturbed data; mcmc (ldim
+   * only): each member is a Markov chain on z_T that samples the posterior (methods/latent-mcmc.ts).
+   */
   mode: EnsembleMode;
   /** Members optimised together in this call. */
   members: MemberSpec[];
@@ -92,6 +95,16 @@ export interface InvertOptions {
   pinnWellWidth: number;
   /** pinn: cell centres drawn per iteration as PDE collocation points; >= cells = all, fixed. */
   pinnCollocation: number;
+  /** mcmc: chain steps with step-size adaptation after the descent, not kept. */
+  mcmcBurnIn: number;
+  /** mcmc: chain steps after burn-in. */
+  mcmcSteps: number;
+  /** mcmc: keep every mcmcThin-th state after burn-in as a sample. */
+  mcmcThin: number;
+  /** mcmc: initial pCN Langevin step size δ (dimensionless, in (0, 2]). */
+  mcmcStepSize: number;
+  /** mcmc: mean acceptance probability the burn-in adapts δ towards. */
+  mcmcTargetAcceptance: number;
   /** Stop at χ²/M ≤ 1 + noiseTolerance (dimensionless); null = never (noise-free studies). */
   noiseTolerance: number | null;
   /** Stop after this many iterations without a relative χ²/M improvement of stallTolerance; 0 = never. */
@@ -180,6 +193,16 @@ export const INVERT_DEFAULTS: InvertOptions = {
   pinnWellWidth: 2,
   /** points: all cells up to 32x32; a quarter of a 64x64 grid, so 4 iterations see each cell once on average */
   pinnCollocation: 1024,
+  /** steps */
+  mcmcBurnIn: 100,
+  /** steps: each costs a backward pass through the DDIM chain, like a descent iteration with --param noise */
+  mcmcSteps: 200,
+  /** steps: 50 samples per chain at the defaults */
+  mcmcThin: 4,
+  /** dimensionless: small, since the descent leaves the chain where Φ is steep; burn-in adapts it */
+  mcmcStepSize: 1e-3,
+  /** MALA's optimal scaling (Roberts & Rosenthal 1998) */
+  mcmcTargetAcceptance: 0.574,
   /** dimensionless: stop at χ²/M ≤ 1.1 (discrepancy principle with 10 % slack) */
   noiseTolerance: 0.1,
   /** iterations */
@@ -213,6 +236,11 @@ export function resolveInvertOptions(partial: Partial<InvertOptions>): InvertOpt
   for (const key of ['priorWeightWindow', 'refineIterations'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 0) fail(key, 'an integer >= 0', o[key]);
   }
+  if (o.mode === 'mcmc' && o.method !== 'ldim') fail('mode', `mcmc only with method ldim (its prior on z_T is N(0, I)), not ${o.method}`, o.mode);
+  for (const key of ['mcmcBurnIn', 'mcmcSteps'] as const) if (!Number.isInteger(o[key]) || o[key] < 0) fail(key, 'an integer >= 0', o[key]);
+  if (!Number.isInteger(o.mcmcThin) || o.mcmcThin < 1 || o.mcmcThin > Math.max(1, o.mcmcSteps)) fail('mcmcThin', 'an integer in [1, mcmcSteps]', o.mcmcThin);
+  if (!(o.mcmcStepSize > 0 && o.mcmcStepSize <= 2)) fail('mcmcStepSize', 'in (0, 2]', o.mcmcStepSize);
+  if (!(o.mcmcTargetAcceptance > 0 && o.mcmcTargetAcceptance < 1)) fail('mcmcTargetAcceptance', 'in (0, 1)', o.mcmcTargetAcceptance);
   if (!(o.priorWeightDecay > 1)) fail('priorWeightDecay', '> 1', o.priorWeightDecay);
   if (!(o.priorWeightFloor > 0 && o.priorWeightFloor <= 1)) fail('priorWeightFloor', 'in (0, 1]', o.priorWeightFloor);
   if (!(o.priorWeightStall >= 0 && o.priorWeightStall < 1)) fail('priorWeightStall', 'in [0, 1)', o.priorWeightStall);

@@ -4,6 +4,7 @@ import type { Prior } from '@ldinv/prior';
 import { resolveInvertOptions, type EnsembleMode, type InversionMethod, type InvertOptions } from './invert-options.ts';
 import type { MemberResult, ProgressCallback } from './member-run.ts';
 import { runLatent } from './methods/latent.ts';
+import { runLatentMcmc } from './methods/latent-mcmc.ts';
 import { runPinn } from './methods/pinn.ts';
 import { runPixel } from './methods/pixel.ts';
 import { checkPriorGrid, type InversionProblem } from './problem.ts';
@@ -42,7 +43,7 @@ export async function invert(
     case 'ldim':
     case 'vae':
       if (!prior) throw new Error(`method ${o.method} needs a prior, got none`);
-      members = runLatent(problem, prior, o, onProgress);
+      members = o.mode === 'mcmc' ? runLatentMcmc(problem, prior, o, onProgress) : runLatent(problem, prior, o, onProgress);
       break;
   }
   return { method: o.method, mode: o.mode, members, timeMs: performance.now() - start };

@@ -53,6 +53,24 @@ export interface MemberResult {
   refineFrom?: number;
   /** ldim, vae: the prior weight λ at the end of the latent stage (adaptive-weight.ts may have lowered it). */
   priorWeight?: number;
+  /** mcmc: the member's Markov chain after its descent (its final ln K is the chain's last state). */
+  chain?: ChainRecord;
+}
+
+/** A member's Markov chain (mode mcmc): its kept samples and traces. */
+export interface ChainRecord {
+  /** First history iteration of the chain (burn-in included); the history before it is the descent. */
+  from: number;
+  burnIn: number;
+  thin: number;
+  /** Kept ln K samples, [kept, ny*nx] row-major (float32: sampling noise dwarfs the rounding). */
+  samples: Float32Array;
+  /** χ²/M of each kept sample against the case's data. */
+  sampleMisfit: Float64Array;
+  /** Metropolis acceptance probability min(1, α) of every chain step, burn-in included. */
+  acceptance: Float32Array;
+  /** Step size δ after burn-in (fixed from then on). */
+  stepSize: number;
 }
 
 /**
@@ -93,8 +111,11 @@ export class MemberRun {
     return new StoppingRule({ noiseTolerance, stallWindow, stallTolerance, maxIterations });
   }
 
-  /** Starts a stage of at most maxIterations iterations; returns its first history iteration. */
-  startStage(maxIterations: number): number {
+  /**
+   * Starts a stage of at most maxIterations iterations; returns its first history iteration. A stage
+   * with earlyStop false runs its whole budget (a Markov chain must not stop on its χ²/M).
+   */
+  startStage(maxIterations: number, earlyStop = true): number {
     const need = this.count + maxIterations;
     if (need > this.misfit.length) {
       const grow = (a: Float64Array) => {
@@ -106,7 +127,7 @@ export class MemberRun {
       this.regulariser = grow(this.regulariser);
       if (this.logKError) this.logKError = grow(this.logKError);
     }
-    this.rule = this.stoppingRule(maxIterations);
+    this.rule = earlyStop ? this.stoppingRule(maxIterations) : new StoppingRule({ noiseTolerance: null, stallWindow: 0, stallTolerance: 0, maxIterations });
     this.stageStart = this.count;
     this.stopReason = null;
     return this.count;

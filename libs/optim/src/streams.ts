@@ -13,4 +13,6 @@ export const STREAM = {
   pinnInit: 5,
   /** Collocation points drawn per iteration by the pinn method. */
   pinnCollocation: 6,
+  /** Proposals and acceptance draws of a member's Markov chain (mode mcmc). */
+  mcmc: 7,
 } as const;

@@ -13,7 +13,7 @@
 // backward = adjoint solves on the factor kept from the forward pass) -> misfit op (Φ per member;
 // misfit-op.ts). Regulariser gradient: score distillation (ldim latent) or z/dim (vae, ldim noise),
 // added outside the tape, with each member's adaptive λ (adaptive-weight.ts).
-// ldim then runs the refine stage (refine.ts) on each member as it leaves the batch.
+// ldim then runs the refine stage (refine.ts) on each member once the batch's descent is over.
 // The tf path carries float32; the reported final heads and χ²/M are recomputed in float64.
 import type { Prior } from '@ldinv/prior';
 import { darcySolveOp, solveHeads } from '@ldinv/solver';
@@ -40,7 +40,25 @@ interface LatentMember {
   rng: Rng;
   weight: AdaptiveWeight;
   start: number;
-  result: MemberResult | null;
+  /** Set when the member stops: its ln K (float32 values of the tf path) and λR at that iteration. */
+  stopped: { logK: Float32Array; regulariser: number } | null;
+}
+
+/** A member after the latent descent: its unknowns and the book-keeping its next stage continues. */
+export interface DescendedMember {
+  spec: MemberSpec;
+  /** The unknowns at the last iteration: z, or z_T with param 'noise'. */
+  z: Float32Array;
+  run: MemberRun;
+  /** λ at the end (adaptive-weight.ts may have lowered it). */
+  priorWeight: number;
+  /** performance.now() when the member started. */
+  start: number;
+  /** ln K at the last iteration (float32 values of the tf path) and λR there. */
+  logK: Float32Array;
+  regulariser: number;
+  /** The data the member fitted (its perturbed data under rml). */
+  misfit: DataMisfit;
 }
 
 /**
@@ -94,7 +112,34 @@ export function batchDataGradient(
   return { gradient, logK, evaluations };
 }
 
+/** ldim and vae: the latent descent, then (ldim) the refine stage of every member. */
 export function runLatent(problem: InversionProblem, prior: Prior, options: InvertOptions, onProgress?: ProgressCallback): MemberResult[] {
+  const caseMisfit = new DataMisfit(problem.observations, problem.darcy.grid.nx * problem.darcy.grid.ny);
+  const refine = options.method === 'ldim' && options.refineIterations > 0;
+  return descendLatents(problem, prior, options, onProgress).map((m) => {
+    let logK: Float64Array = Float64Array.from(m.logK);
+    let heads: Float64Array[];
+    let regulariser = m.regulariser;
+    let refineFrom: number | undefined;
+    if (refine) {
+      const r = refineMember(problem, m.misfit, logK, m.run, options);
+      ({ logK, heads, regulariser, refineFrom } = r);
+    } else {
+      heads = solveHeads(problem.darcy, logK);
+    }
+    return {
+      ...m.run.result(caseMisfit, { logK, heads, regulariser }, m.start),
+      ...(refineFrom === undefined ? {} : { refineFrom }),
+      priorWeight: m.priorWeight,
+    };
+  });
+}
+
+/**
+ * The latent stage of every member of options.members, batched: Adam on z (or z_T) until each member's
+ * stopping rule ends it. Its histories go on in the returned members' runs.
+ */
+export function descendLatents(problem: InversionProblem, prior: Prior, options: InvertOptions, onProgress?: ProgressCallback): DescendedMember[] {
   const [h, w, c] = prior.manifest.latentShape;
   const dim = h * w * c;
   const { nx, ny } = problem.darcy.grid;
@@ -102,7 +147,6 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
   const B = options.members.length;
   const noiseParam = options.method === 'ldim' && options.param === 'noise';
   const diffusion = options.method === 'ldim' && !noiseParam;
-  const refine = options.method === 'ldim' && options.refineIterations > 0;
   const caseMisfit = new DataMisfit(problem.observations, cells);
   // λ is in units of the Bayesian weight: Φ = χ²/(2M) and R ≈ ½|z|²/dim, so λ·dim/M makes Φ + λR
   // the negative log-posterior per datum. Sparse data then lean on the prior, dense data on themselves.
@@ -117,7 +161,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
     rng: createRng(deriveSeed(spec.seed, STREAM.diffusion)),
     weight: new AdaptiveWeight(options),
     start: performance.now(),
-    result: null,
+    stopped: null,
   }));
   // Batch buffers, allocated once.
   const zBatch = new Float32Array(B * dim);
@@ -128,27 +172,8 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
   const T = prior.scheduler.T;
   const solve = darcySolveOp(problem.darcy);
 
-  /** The member's result from its latent-stage ln K (float32 values), after the refine stage for ldim. */
-  const finish = (m: LatentMember, latentLogK: Float32Array, latentRegulariser: number): MemberResult => {
-    let logK: Float64Array = Float64Array.from(latentLogK);
-    let heads: Float64Array[];
-    let regulariser = latentRegulariser;
-    let refineFrom: number | undefined;
-    if (refine) {
-      const r = refineMember(problem, m.misfit, logK, m.run, options);
-      ({ logK, heads, regulariser, refineFrom } = r);
-    } else {
-      heads = solveHeads(problem.darcy, logK);
-    }
-    return {
-      ...m.run.result(caseMisfit, { logK, heads, regulariser }, m.start),
-      ...(refineFrom === undefined ? {} : { refineFrom }),
-      priorWeight: m.weight.value,
-    };
-  };
-
   for (;;) {
-    const active = members.filter((m) => m.result === null);
+    const active = members.filter((m) => m.stopped === null);
     if (active.length === 0) break;
     const A = active.length;
     active.forEach((m, a) => zBatch.set(m.z, a * dim));
@@ -172,7 +197,7 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
       const reported = m.weight.value * bayesWeight * priorValues[a];
       const memberLogK = logK.subarray(a * cells, (a + 1) * cells);
       if (m.run.record(chiSquared, reported, memberLogK)) {
-        m.result = finish(m, memberLogK, reported);
+        m.stopped = { logK: memberLogK.slice(), regulariser: reported };
         return;
       }
       const lambda = m.weight.update(chiSquared) * bayesWeight;
@@ -180,5 +205,8 @@ export function runLatent(problem: InversionProblem, prior: Prior, options: Inve
       m.adam.step(m.z, grad);
     });
   }
-  return members.map((m) => m.result!);
+  return members.map((m) => ({
+    spec: m.spec, z: m.z, run: m.run, priorWeight: m.weight.value, start: m.start, misfit: m.misfit,
+    logK: m.stopped!.logK, regulariser: m.stopped!.regulariser,
+  }));
 }

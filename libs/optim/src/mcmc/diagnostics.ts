@@ -1,0 +1,114 @@
+// Convergence diagnostics of Markov chains as Stan and ArviZ compute them (Vehtari, Gelman, Simpson,
+// Carpenter & Bürkner 2021, "Rank-normalization, folding, and localization: an improved R̂"):
+// rank-normalised split-R̂ (the larger of the bulk and the folded, tail-sensitive, value) and bulk ESS
+// with Geyer's initial monotone sequence. Rank normalisation makes both work for heavy tails and
+// bounded quantities such as a bimaterial ln K.
+import jstat from 'jstat';
+
+const { jStat } = jstat;
+
+/** Draws of one scalar: chains[c][n], every chain of the same length (≥ 4). */
+export type ChainDraws = readonly ArrayLike<number>[];
+
+export interface ChainDiagnostics {
+  /** Rank-normalised split-R̂ (max of bulk and folded); 1 for mixed chains, > 1.01 is Stan's warning level. */
+  rHat: number;
+  /** Bulk effective sample size of all chains together. */
+  essBulk: number;
+}
+
+/** Each chain cut into its two halves (the middle draw of an odd length dropped). */
+function splitChains(chains: ChainDraws): Float64Array[] {
+  const n = Math.min(...chains.map((c) => c.length));
+  if (chains.length === 0 || n < 4) throw new Error(`diagnostics need chains of at least 4 draws, got ${chains.length === 0 ? 'no chains' : `${n} draws`}`);
+  const half = Math.floor(n / 2);
+  return chains.flatMap((c) => [Float64Array.from({ length: half }, (_, i) => c[i]), Float64Array.from({ length: half }, (_, i) => c[n - half + i])]);
+}
+
+/** Normal scores of the pooled ranks (Blom's offset 3/8; ties get their average rank), same shape. */
+function rankNormalise(chains: Float64Array[]): Float64Array[] {
+  const values = chains.flatMap((c) => Array.from(c));
+  const S = values.length;
+  const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
+  const rank = new Float64Array(S);
+  for (let start = 0; start < S; ) {
+    let end = start + 1;
+    while (end < S && values[order[end]] === values[order[start]]) end++;
+    const average = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) rank[order[k]] = average;
+    start = end;
+  }
+  let offset = 0;
+  return chains.map((c) => {
+    const z = Float64Array.from(c, (_, i) => jStat.normal.inv((rank[offset + i] - 0.375) / (S + 0.25), 0, 1));
+    offset += c.length;
+    return z;
+  });
+}
+
+function mean(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s / x.length;
+}
+
+/** Within-chain variance W, between-chain variance B/n and var⁺ = (n−1)/n W + B/n. */
+function variances(chains: Float64Array[]): { W: number; varPlus: number; means: number[] } {
+  const n = chains[0].length;
+  const means = chains.map(mean);
+  const grand = mean(means);
+  let W = 0;
+  for (const [c, x] of chains.entries()) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (x[i] - means[c]) ** 2;
+    W += s / (n - 1);
+  }
+  W /= chains.length;
+  const between = chains.length > 1 ? means.reduce((s, m) => s + (m - grand) ** 2, 0) / (chains.length - 1) : 0;
+  return { W, varPlus: ((n - 1) / n) * W + between, means };
+}
+
+function rHatOf(chains: Float64Array[]): number {
+  const { W, varPlus } = variances(chains);
+  // Constant draws: nothing to mix (e.g. a cell that every member fixes); report it as mixed.
+  return W > 0 ? Math.sqrt(varPlus / W) : 1;
+}
+
+/** ESS of chains (already split and normalised) by Geyer's initial monotone sequence. */
+function essOf(chains: Float64Array[]): number {
+  const m = chains.length;
+  const n = chains[0].length;
+  const { W, varPlus, means } = variances(chains);
+  if (!(varPlus > 0)) return m * n;
+  // ρ_t = 1 − (W − mean over chains of the lag-t autocovariance) / var⁺ (biased autocovariances, ÷ n).
+  const rho = (t: number): number => {
+    let acov = 0;
+    for (const [c, x] of chains.entries()) {
+      let s = 0;
+      for (let i = 0; i + t < n; i++) s += (x[i] - means[c]) * (x[i + t] - means[c]);
+      acov += s / n;
+    }
+    return 1 - (W - acov / m) / varPlus;
+  };
+  let tau = -1;
+  let previousPair = Infinity;
+  for (let t = 0; t + 1 < n; t += 2) {
+    let pair = rho(t) + rho(t + 1);
+    if (pair < 0) break;
+    pair = Math.min(pair, previousPair); // initial monotone sequence
+    tau += 2 * pair;
+    previousPair = pair;
+  }
+  // Stan bounds τ below by 1/log10(mn): antithetic chains cannot claim an unbounded ESS.
+  return (m * n) / Math.max(tau, 1 / Math.log10(m * n));
+}
+
+/** R̂ and bulk ESS of one scalar's draws. */
+export function chainDiagnostics(chains: ChainDraws): ChainDiagnostics {
+  const split = splitChains(chains);
+  const bulk = rankNormalise(split);
+  const pooled = split.flatMap((c) => Array.from(c)).sort((a, b) => a - b);
+  const median = pooled.length % 2 ? pooled[(pooled.length - 1) / 2] : 0.5 * (pooled[pooled.length / 2 - 1] + pooled[pooled.length / 2]);
+  const folded = rankNormalise(split.map((c) => c.map((v) => Math.abs(v - median))));
+  return { rHat: Math.max(rHatOf(bulk), rHatOf(folded)), essBulk: essOf(bulk) };
+}
