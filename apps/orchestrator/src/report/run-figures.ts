@@ -30,14 +30,15 @@ export interface FigureCase {
 
 const MAX_MOSAIC = 64;
 const EXCLUDED: Rgb = [170, 170, 170];
+const DIAGONAL: Rgb = [120, 120, 120];
 
 /** Observed frequency against mean predicted probability per non-empty bin, over the diagonal of a reliable map. */
 function reliabilityPlot(bins: readonly ReliabilityBin[], threshold: number) {
   const filled = bins.filter((b) => b.cells > 0);
   return renderLinePlot(
     [
-      { x: [0, 1], y: [0, 1], colour: EXCLUDED, dashed: true, label: 'reliable (diagonal)' },
       { x: filled.map((b) => b.predicted!), y: filled.map((b) => b.observed!), label: 'observed, per bin' },
+      { x: [0, 1], y: [0, 1], colour: DIAGONAL, dashed: true, label: 'reliable (diagonal)' },
     ],
     { title: `reliability of P(ln K > ${threshold.toPrecision(3)})`, xLabel: 'predicted probability', yLabel: 'observed frequency', logY: false, width: 440, height: 400 },
   );
