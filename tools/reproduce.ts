@@ -1,51 +1,59 @@
-// npm run reproduce [-- --cases 5 --members 8 --iters 200 --calibration-cases 20 --stages core,settings,informative,calibration,reference
+// npm run reproduce [-- --cases 5 --members 8 --iters 200 --calibration-cases 20 --comparison-cases 20
+//   --stages core,settings,informative,calibration,reference,comparison
 //   --methods ldim,ldim+refine,pixel,vae,pinn --priors DIR]  (--priors: a folder with gaussian-64/ and bimaterial-64/
 //   to use instead of the shipped priors; --methods: run only these of each stage's methods; --readme none:
-//   leave README.md's results block alone)
+//   leave README.md's results block alone; --no-runs: the comparison stage only reports the runs on disk,
+//   e.g. of a study stopped at a deadline)
 // Issue 9: the comparison of LD-DIM with the pixel, physics-embedded VAE and PINN baselines, run as
 // `ldinv invert` ensembles (resumable: rerun to continue; finished runs are skipped), then every table
 // and figure of docs/RESULTS.md and docs/results/ regenerated from the runs. Stages run in order and
-// the documents are rewritten after each, so a partial study already reports what it has.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// the documents are rewritten after each, so a partial study already reports what it has. The stages
+// not run keep their figures from the stored results.json (their runs need not be on this machine).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { flag } from './bench/invert-runs.ts';
 import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, studyRunSeed, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
 import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
 import { referenceStudy } from './study/gaussian-reference.ts';
 import { STUDY_METHODS } from './study/study-methods.ts';
-import { cellFigures, rowFigures, type RowFigures } from './study/study-metrics.ts';
-import { runStudy, type StudyCell } from './study/study-runner.ts';
+import { firstMembersSummary } from './study/member-subset.ts';
+import { cellFigures, comparisonRow, rowFigures, type CellFigures, type ComparisonRow, type RowFigures } from './study/study-metrics.ts';
+import { firstMembersDone, readSummary, runFirstMembers, runStudy, type StudyCell } from './study/study-runner.ts';
 import { resultsMarkdown, studyTiming, withReadmeResults, type StudyResults } from './study/study-report.ts';
 
 const cases = Number(flag('cases', '5'));
 const calibrationCases = Number(flag('calibration-cases', '20'));
+const comparisonCases = Number(flag('comparison-cases', '20'));
 const members = Number(flag('members', '8'));
 const iters = Number(flag('iters', '200'));
-const stages = flag('stages', 'core,settings,informative,calibration,reference').split(',');
+const stages = flag('stages', 'core,settings,informative,calibration,reference,comparison').split(',');
 const runsRoot = flag('runs', 'runs/study');
 const outDir = flag('out', 'docs/results');
 const docPath = flag('doc', 'docs/RESULTS.md');
 const onlyMethods = flag('methods', '');
 const priorsDir = flag('priors', '');
 const readmePath = flag('readme', 'README.md');
+const noRuns = process.argv.includes('--no-runs');
 
 interface Cell extends StudyCell {
   stage: string;
   field: StudyField;
   setting: SettingName;
   methodName: string;
+  /** Position of the case's seed in its case set. */
+  caseIndex: number;
 }
 
-function cellsOf(stage: string, set: CaseSet, count: number, settings: SettingName[], methodNames: string[], mode?: 'rml'): Cell[] {
+function cellsOf(stage: string, set: CaseSet, count: number, settings: SettingName[], methodNames: string[], mode?: 'rml', ensemble = members): Cell[] {
   const out: Cell[] = [];
   for (const field of FIELD_KINDS) {
     for (const setting of settings) {
-      for (const seed of caseSeeds(set, field, count)) {
+      for (const [caseIndex, seed] of caseSeeds(set, field, count).entries()) {
         const caseDir = ensureCase(join(runsRoot, 'cases'), field, SETTINGS[setting], seed);
         for (const name of methodNames.filter((m) => !onlyMethods || onlyMethods.split(',').includes(m))) {
           const m = STUDY_METHODS[name];
           const id = `${field}-${setting}-s${seed}-${name}${mode ? `-${mode}` : ''}`;
-          out.push({ id, stage, field, setting, methodName: name, caseDir, method: m.method, mode: mode ?? m.mode, args: m.args, members, iters, seed: studyRunSeed(seed),
+          out.push({ id, stage, field, setting, methodName: name, caseIndex, caseDir, method: m.method, mode: mode ?? m.mode, args: m.args, members: ensemble, iters, seed: studyRunSeed(seed),
             ...(priorsDir ? { prior: join(priorsDir, PRIOR_OF[field]) } : {}) });
         }
       }
@@ -54,11 +62,20 @@ function cellsOf(stage: string, set: CaseSet, count: number, settings: SettingNa
   return out;
 }
 
+/** The paired comparison (issue 19): one 32-member run per case and method; its first 8 members are the 8-member run. */
+const COMPARISON_METHODS: [string, string] = ['ldim+refine', 'pixel'];
+const COMPARISON_MEMBERS = 32;
+const COMPARISON_SUBSET = 8;
+
+const byCase = (cells: Cell[]) => [...cells].sort((a, b) => a.caseIndex - b.caseIndex);
+
 const STAGES: Record<string, () => Cell[]> = {
   core: () => cellsOf('core', 'benchmark', cases, ['standard'], ['ldim', 'ldim+refine', 'pixel', 'vae', 'pinn']),
   settings: () => cellsOf('settings', 'benchmark', cases, ['sensors16', 'noise5', 'tests4'], ['ldim']),
   informative: () => cellsOf('informative', 'benchmark', cases, ['informative'], ['ldim', 'ldim+refine', 'pixel', 'vae']),
   calibration: () => cellsOf('calibration', 'calibration', calibrationCases, ['standard'], ['ldim+refine'], 'rml'),
+  // Case by case, both fields in turn, so that a study stopped early has the same cases of each field.
+  comparison: () => byCase(cellsOf('comparison', 'comparison', comparisonCases, ['standard'], COMPARISON_METHODS, undefined, COMPARISON_MEMBERS)),
 };
 /** The exact-prior reference (not `ldinv invert` runs): gaussian cases of the core, informative and calibration stages. */
 const REFERENCE_SETS = [
@@ -67,30 +84,112 @@ const REFERENCE_SETS = [
   { set: 'calibration', setting: 'standard', count: calibrationCases },
 ] as const;
 const REFERENCE_ITERATIONS = 1000;
+if (noRuns && stages.some((x) => x !== 'comparison')) throw new Error(`--no-runs: only the comparison stage reports without running, got --stages ${stages.join(',')}`);
 for (const s of stages) {
   if (!STAGES[s] && s !== 'reference') throw new Error(`--stages: unknown stage '${s}' (known: ${[...Object.keys(STAGES), 'reference'].join(', ')})`);
 }
 
-const results: StudyResults = { settings: { cases, calibrationCases, members, iters }, rows: [], calibration: [], figures: [] };
+const resultsPath = join(outDir, 'results.json');
+const stored = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as StudyResults) : null;
+const runsCells = stages.some((x) => x !== 'comparison');
+const results: StudyResults = {
+  settings: stored && !runsCells ? stored.settings : { cases, calibrationCases, members, iters },
+  rows: (stored?.rows ?? []).filter((x) => !stages.includes(x.stage)),
+  calibration: stages.includes('calibration') ? [] : (stored?.calibration ?? []),
+  figures: stored?.figures ?? [],
+  ...(stored?.reference && !stages.includes('reference') ? { reference: stored.reference } : {}),
+  ...(stored?.comparison && !stages.includes('comparison') ? { comparison: stored.comparison } : {}),
+  ...(stored?.timing ? { timing: stored.timing } : {}),
+};
 mkdirSync(outDir, { recursive: true });
 const started = Date.now();
 const studyRunDirs: string[] = [];
 
 function figure(name: string, svg: { toSvg(): string }, caption: string): void {
   writeFileSync(join(outDir, name), svg.toSvg());
-  results.figures.push({ file: relative(join(docPath, '..'), join(outDir, name)), caption });
+  const file = relative(join(docPath, '..'), join(outDir, name));
+  // The .png of the same figure, from a study before the figures were SVG, is replaced too.
+  const old = file.replace(/\.svg$/, '.png');
+  results.figures = [...results.figures.filter((x) => x.file !== file && x.file !== old), { file, caption }];
 }
 
 function writeDocuments(stage: string): void {
   // From the runs' own session records, so that regenerating the documents keeps the figures.
-  results.timing = studyTiming(studyRunDirs);
+  if (studyRunDirs.length > 0) results.timing = studyTiming(studyRunDirs);
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(docPath, resultsMarkdown(results));
   if (readmePath !== 'none') writeFileSync(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
   console.error(`reproduce: stage ${stage} written to ${docPath} and ${outDir}`);
 }
 
+const dirOf = (c: Cell) => join(runsRoot, 'runs', c.id);
+
+/** The 8-member figures of a cell (its first members, computed once), or null until they are on disk. */
+const subsetFigures = new Map<string, CellFigures>();
+function figuresOf(c: Cell, size: number): CellFigures | null {
+  if (size === COMPARISON_MEMBERS) {
+    const summary = readSummary(dirOf(c));
+    return summary ? cellFigures(summary) : null;
+  }
+  if (!subsetFigures.has(c.id)) {
+    if (!firstMembersDone(dirOf(c), size)) return null;
+    subsetFigures.set(c.id, cellFigures(firstMembersSummary(dirOf(c), size)));
+  }
+  return subsetFigures.get(c.id)!;
+}
+
+/** Per field and ensemble size, the cases on which both methods have that many members done. */
+function comparisonRows(cells: Cell[]): ComparisonRow[] {
+  const out: ComparisonRow[] = [];
+  for (const field of FIELD_KINDS) {
+    for (const size of [COMPARISON_SUBSET, COMPARISON_MEMBERS]) {
+      const seeds: number[] = [];
+      const pairs: [CellFigures, CellFigures][] = [];
+      for (const [k, seed] of caseSeeds('comparison', field, comparisonCases).entries()) {
+        const mine = COMPARISON_METHODS.map((m) => cells.find((c) => c.field === field && c.caseIndex === k && c.methodName === m));
+        const figures = mine.map((c) => (c ? figuresOf(c, size) : null));
+        if (figures[0] && figures[1]) {
+          seeds.push(seed);
+          pairs.push([figures[0], figures[1]]);
+        }
+      }
+      if (pairs.length > 0) out.push(comparisonRow(field, size, COMPARISON_METHODS, seeds, pairs));
+    }
+  }
+  return out;
+}
+
+async function comparisonStage(cells: Cell[]): Promise<void> {
+  const opts = { runsRoot: join(runsRoot, 'runs'), log: (l: string) => console.error(l) };
+  const write = () => {
+    const dirs = cells.map(dirOf).filter((d) => existsSync(join(d, 'run.json')));
+    results.comparison = {
+      cases: comparisonCases, members: COMPARISON_MEMBERS, subset: COMPARISON_SUBSET, iters, setting: SETTINGS.standard.label,
+      rows: comparisonRows(cells), ...(dirs.length > 0 ? { timing: studyTiming(dirs) } : {}),
+    };
+    writeDocuments('comparison');
+  };
+  // The 8-member ensembles of every case first, then each run resumed to 32 members, the documents
+  // rewritten after each case: a study stopped at a deadline reports every case it has.
+  if (noRuns) return write();
+  const caseIndices = [...new Set(cells.map((c) => c.caseIndex))];
+  for (const k of caseIndices) {
+    await runFirstMembers(cells.filter((c) => c.caseIndex === k), COMPARISON_SUBSET, opts);
+    write();
+  }
+  for (const k of caseIndices) {
+    await runStudy(cells.filter((c) => c.caseIndex === k), opts);
+    write();
+  }
+}
+
 for (const stage of stages) {
+  if (stage === 'comparison') {
+    const cells = STAGES.comparison();
+    console.error(`reproduce: stage comparison, ${cells.length} runs of ${COMPARISON_MEMBERS} members, first ${COMPARISON_SUBSET} of each first (${((Date.now() - started) / 60_000).toFixed(1)} min so far)`);
+    await comparisonStage(cells);
+    continue;
+  }
   if (stage === 'reference') {
     console.error(`reproduce: stage reference (${((Date.now() - started) / 60_000).toFixed(1)} min so far)`);
     results.reference = referenceStudy(runsRoot, [...REFERENCE_SETS], { members, maxIterations: REFERENCE_ITERATIONS }, (l) => console.error(l));
@@ -109,7 +208,6 @@ for (const stage of stages) {
     if (stage === 'calibration') results.calibration.push({ field, setting, method, ...row });
     else results.rows.push({ stage, field, setting, method, ...row });
   }
-  const dirOf = (c: Cell) => join(runsRoot, 'runs', c.id);
   studyRunDirs.push(...cells.map(dirOf));
   for (const field of FIELD_KINDS) {
     const mine = cells.filter((c) => c.field === field);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeSite } from '../make-site.ts';
-import { cellFigures } from './study-metrics.ts';
+import { cellFigures, pairedDifference } from './study-metrics.ts';
 import { runStudy, type StudyCell } from './study-runner.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,15 +36,14 @@ const rows = seeds.map((seed, k) => {
 });
 const n = rows.length;
 const meanOf = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const diffs = rows.map((r) => r.diff);
-const se = n > 1 ? Math.sqrt(diffs.reduce((a, d) => a + (d - meanOf(diffs)) ** 2, 0) / (n - 1) / n) : NaN;
+const paired = pairedDifference(rows.map((r) => r.ldim.ensembleRelL2), rows.map((r) => r.pixel.ensembleRelL2));
 const f = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 const pct = (v: number) => `${Math.round(100 * v)} %`;
 const lines = [
   `| truth seed | LD-DIM+refine ensemble mean | pixel ensemble mean | difference | LD-DIM+refine members χ²/M ≤ 1.5 | pixel members χ²/M ≤ 1.5 | LD-DIM+refine 90 % coverage (t) |`,
   '|---|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.seed} | ${f(r.ldim.ensembleRelL2)} | ${f(r.pixel.ensembleRelL2)} | ${r.diff >= 0 ? '+' : ''}${r.diff.toFixed(3)} | ${pct(r.ldim.fit15)} | ${pct(r.pixel.fit15)} | ${f(r.ldim.coverageT)} |`),
-  `| mean (${n} cases) | ${f(meanOf(rows.map((r) => r.ldim.ensembleRelL2)))} | ${f(meanOf(rows.map((r) => r.pixel.ensembleRelL2)))} | ${meanOf(diffs) >= 0 ? '+' : ''}${meanOf(diffs).toFixed(3)} ± ${se.toFixed(3)} (s.e.) | ${pct(meanOf(rows.map((r) => r.ldim.fit15)))} | ${pct(meanOf(rows.map((r) => r.pixel.fit15)))} | ${f(meanOf(rows.map((r) => r.ldim.coverageT ?? NaN)))} |`,
+  `| mean (${n} cases) | ${f(meanOf(rows.map((r) => r.ldim.ensembleRelL2)))} | ${f(meanOf(rows.map((r) => r.pixel.ensembleRelL2)))} | ${paired.mean >= 0 ? '+' : ''}${paired.mean.toFixed(3)} ± ${paired.se?.toFixed(3) ?? '–'} (s.e.) | ${pct(meanOf(rows.map((r) => r.ldim.fit15)))} | ${pct(meanOf(rows.map((r) => r.pixel.fit15)))} | ${f(meanOf(rows.map((r) => r.ldim.coverageT ?? NaN)))} |`,
 ];
 const text = [
   '<!-- written by tools/study/site-study.ts -->',

@@ -45,6 +45,8 @@ const SEED_BASE = {
   benchmark: { gaussian: 1100, bimaterial: 1200 },
   calibration: { gaussian: 1300, bimaterial: 1400 },
   validation: { gaussian: 1900, bimaterial: 1950 },
+  // Issue 19: fresh cases for the paired LD-DIM/pixel comparison, seeds never used while developing.
+  comparison: { gaussian: 2300, bimaterial: 2400 },
 } as const;
 export type CaseSet = keyof typeof SEED_BASE;
 

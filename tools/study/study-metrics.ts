@@ -108,3 +108,60 @@ export function rowFigures(cells: CellFigures[]): RowFigures {
     msPerIteration: avg((c) => c.msPerIteration),
   };
 }
+
+/** Mean and standard error of the per-case differences a[k] − b[k] of two methods on the same cases. */
+export interface PairedDifference {
+  cases: number;
+  mean: number;
+  /** s/√n with s the sample standard deviation of the differences; null for fewer than 2 cases. */
+  se: number | null;
+}
+
+export function pairedDifference(a: number[], b: number[]): PairedDifference {
+  if (a.length !== b.length || a.length === 0) throw new Error(`paired difference: needs the same cases for both methods, got ${a.length} and ${b.length}`);
+  const d = a.map((x, k) => x - b[k]);
+  const m = mean(d);
+  const n = d.length;
+  return { cases: n, mean: m, se: n > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1) / n) : null };
+}
+
+/** Below this many cases two standard errors are far from a 95 % interval (t(0.975, n−1) > 2.3). */
+export const MIN_VERDICT_CASES = 10;
+
+/**
+ * Which of a and b has the smaller error, said only where the mean difference lies beyond two standard
+ * errors (about a 95 % two-sided t test at 20 cases); otherwise no significant difference.
+ */
+export function pairedVerdict(d: PairedDifference, a: string, b: string): string {
+  if (d.se === null || d.cases < MIN_VERDICT_CASES) return `too few cases (${d.cases}) for a verdict`;
+  if (d.mean < -2 * d.se) return `${a} wins`;
+  if (d.mean > 2 * d.se) return `${b} wins`;
+  return 'no significant difference';
+}
+
+/** Two methods on the same cases at one ensemble size: their row figures and the paired difference a − b. */
+export interface ComparisonRow {
+  field: string;
+  members: number;
+  methods: [string, string];
+  /** Case seeds, in the order of errors. */
+  seeds: number[];
+  /** Per case and method, the ensemble-mean ln K relative L2 error. */
+  errors: [number[], number[]];
+  figures: [Omit<RowFigures, 'errors'>, Omit<RowFigures, 'errors'>];
+  /** Of the ensemble-mean ln K error, methods[0] − methods[1]. */
+  difference: PairedDifference;
+  verdict: string;
+}
+
+/** cells[k][j]: method j on case seeds[k]. */
+export function comparisonRow(field: string, members: number, methods: [string, string], seeds: number[], cells: [CellFigures, CellFigures][]): ComparisonRow {
+  const of = (j: 0 | 1) => cells.map((c) => c[j]);
+  const summary = (j: 0 | 1) => {
+    const { errors: _, ...rest } = rowFigures(of(j));
+    return rest;
+  };
+  const errors: [number[], number[]] = [of(0).map((c) => c.ensembleRelL2), of(1).map((c) => c.ensembleRelL2)];
+  const difference = pairedDifference(...errors);
+  return { field, members, methods, seeds, errors, figures: [summary(0), summary(1)], difference, verdict: pairedVerdict(difference, ...methods) };
+}
