@@ -29,6 +29,5 @@ export type { VaeStageSettings } from './train-vae.ts';
 export { DEFAULT_VAE_CONFIG, Vae, vaeFactor, vaeLatentShape, vaeLoss } from './vae.ts';
 export type { VaeConfig } from './vae.ts';
 export { directoryHandler, loadTensors, readBundle, saveTensors, writeBundle } from './weights-io.ts';
-export { taylorRates } from './taylor-test.ts';
 export { PRIOR_PRESETS, defaultPreset, presetByName } from './presets.ts';
 export type { PriorPreset } from './presets.ts';

@@ -1,4 +1,4 @@
-import { tf } from '@ldinv/tensor';
+import { taylorTest, tf } from '@ldinv/tensor';
 import { describe, expect, it } from 'vitest';
 import { lossAndGradient } from './darcy.ts';
 import { darcySolveOp } from './darcy-op.ts';
@@ -6,7 +6,6 @@ import { fourierField } from './fourier-field.ts';
 import { ObservationOperator } from './observation.ts';
 import { sensorLoss } from './sensor-loss.fixture.ts';
 import type { BoundarySetup, DarcyProblem, Grid } from './problem.ts';
-import { taylorTest } from './taylor.ts';
 
 const grid: Grid = { nx: 20, ny: 16 };
 const LN_1E6 = Math.log(1e6);

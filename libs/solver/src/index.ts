@@ -11,8 +11,6 @@ export { interpolationStencil, observationGeometry, ObservationOperator } from '
 export type { ObservationGeometry } from './observation.ts';
 export { parseCsvColumns, type CsvRow } from './csv.ts';
 export { parseWellsCsv } from './wells-csv.ts';
-export { taylorTest } from './taylor.ts';
-export type { ReducedFunctional, TaylorOptions, TaylorResult } from './taylor.ts';
 export { BUDGET_LABELS, BUDGET_TERMS, logKLevelFree } from './assembly.ts';
 export type { BudgetTerm, WaterBudget } from './assembly.ts';
 export { factorStats } from './factor-stats.ts';

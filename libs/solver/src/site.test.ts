@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { taylorTest } from '@ldinv/tensor';
 import { DarcySystem, lossAndGradient, solveHeads } from './darcy.ts';
 import { fourierField } from './fourier-field.ts';
 import { ObservationOperator } from './observation.ts';
 import { sensorLoss } from './sensor-loss.fixture.ts';
 import type { DarcyProblem, Grid, Site, Well } from './problem.ts';
-import { taylorTest } from './taylor.ts';
 
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = 0;

@@ -17,3 +17,4 @@ export { groupNormFused, hasGroupNormKernel } from './kernels/group-norm.ts';
 export { tidyValues } from './tidy-values.ts';
 export { atomicTarget, createFileAtomic, isAtomicTemp, uniqueSuffix, writeFileAtomic } from './atomic-write.ts';
 export { convWithBias } from './gradients/conv-with-bias.ts';
+export { TAYLOR_DEFAULTS, taylorTest, tensorTaylorTest, type ReducedFunctional, type TaylorOptions, type TaylorResult } from './taylor.ts';

@@ -1,5 +1,5 @@
-import { darcySolveOp, taylorTest } from '@ldinv/solver';
-import { createRng, tf } from '@ldinv/tensor';
+import { darcySolveOp } from '@ldinv/solver';
+import { createRng, taylorTest, tf } from '@ldinv/tensor';
 import { describe, expect, it } from 'vitest';
 import { invert } from '../invert.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';

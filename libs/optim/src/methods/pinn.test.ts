@@ -1,5 +1,5 @@
-import { taylorTest, type DarcyProblem, type Site } from '@ldinv/solver';
-import { createRng, initBackend } from '@ldinv/tensor';
+import type { DarcyProblem, Site } from '@ldinv/solver';
+import { createRng, initBackend, taylorTest } from '@ldinv/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveInvertOptions } from '../invert-options.ts';
 import { invert } from '../invert.ts';

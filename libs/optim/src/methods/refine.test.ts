@@ -1,5 +1,4 @@
-import { taylorTest } from '@ldinv/solver';
-import { createRng } from '@ldinv/tensor';
+import { createRng, taylorTest } from '@ldinv/tensor';
 import { describe, expect, it } from 'vitest';
 import { resolveInvertOptions } from '../invert-options.ts';
 import { invert } from '../invert.ts';

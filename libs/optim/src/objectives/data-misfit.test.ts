@@ -1,4 +1,5 @@
-import { lossAndGradient, ObservationOperator, taylorTest } from '@ldinv/solver';
+import { lossAndGradient, ObservationOperator } from '@ldinv/solver';
+import { taylorTest } from '@ldinv/tensor';
 import { describe, expect, it } from 'vitest';
 import { cellField, syntheticProblem, tomographyProblem } from '../test-cases.fixture.ts';
 import { DataMisfit } from './data-misfit.ts';

@@ -1,4 +1,4 @@
-import { taylorTest } from '@ldinv/solver';
+import { taylorTest } from '@ldinv/tensor';
 import { describe, expect, it } from 'vitest';
 import { smoothnessPenalty } from './smoothness.ts';
 
