@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, gaussianWhitening, readCase, type GaussianFieldSpec } from '@ldinv/fields';
 import { buildInversionProblem, DataMisfit, minimizeLbfgs, perturbData, relativeL2, type LbfgsResult } from '@ldinv/optim';
-import { aggregateCaseOf, aggregateMembers, MEMBER_RECORD_VERSION, memberSeed, type DoneMember } from '@ldinv/orchestrator';
+import { aggregateCaseOf, aggregateMembers, doneMemberRecord, memberSeed, type DoneMember } from '@ldinv/orchestrator';
 import { lossAndGradient, solveHeads } from '@ldinv/solver';
 import { createRng, deriveSeed } from '@ldinv/tensor';
 import { caseSeeds, ensureCase, SETTINGS, studyRunSeed, type CaseSet, type SettingName } from './study-cases.ts';
@@ -93,12 +93,11 @@ export function gaussianReference(caseDir: string, runSeed: number, options: Ref
   const record = (index: number, seed: number, s: Solution): DoneMember => {
     const { heads, predicted } = aggregateCase.predict!(s.logK);
     const misfit = caseMisfit.chiSquared(heads);
-    return {
-      version: MEMBER_RECORD_VERSION, status: 'done', index, seed, attempts: 1, grid: c.grid, logK: s.logK, heads, predicted,
-      misfit, regulariser: 0, iterations: s.lbfgs.iterations, stopReason: s.lbfgs.stopReason,
+    const outcome = {
+      index, seed, grid: c.grid, logK: s.logK, heads, predicted, misfit, regulariser: 0, iterations: s.lbfgs.iterations, stopReason: s.lbfgs.stopReason,
       history: { iteration: Int32Array.of(s.lbfgs.iterations), misfit: Float64Array.of(misfit), regulariser: Float64Array.of(0) },
-      timing: { startedAt: new Date().toISOString(), wallMs: s.wallMs, worker: 'gaussian-reference' },
     };
+    return doneMemberRecord(outcome, 1, { startedAt: new Date().toISOString(), wallMs: s.wallMs, worker: 'gaussian-reference' });
   };
 
   const map = solve(caseMisfit, new Float64Array(whitening.dimension));

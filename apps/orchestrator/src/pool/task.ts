@@ -1,7 +1,7 @@
 // What travels between the orchestrator and a worker. Nothing here knows where a task runs.
 import type { MessagePort } from 'node:worker_threads';
 import type { MemberSpec } from '@ldinv/optim';
-import type { MemberSolution } from '../run-store/member-record.ts';
+import type { MemberOutcome } from '../run-store/member-record.ts';
 import type { BackendRecord } from '../run-store/run-manifest.ts';
 import type { MemberSettings } from '../run/config.ts';
 
@@ -23,11 +23,8 @@ export interface WorkerTask extends MemberTask {
   progress?: MessagePort;
 }
 
-/** Result of one member; the arrays are moved (transferred), not copied, back to the orchestrator. */
-export interface MemberOutcome extends MemberSolution {
-  index: number;
-  seed: number;
-}
+/** Result of one member (run-store/member-record.ts); its arrays are moved (transferred), not copied, back to the orchestrator. */
+export type { MemberOutcome };
 
 export interface TaskResult {
   id: number;
@@ -55,20 +52,18 @@ export interface ProgressSink {
   report(member: number, iteration: number, misfit: number, regulariser: number): void;
 }
 
-/** All ArrayBuffers of a result, for a transfer list. */
+/** All ArrayBuffers of a result's members, whatever fields hold them, for a transfer list. */
 export function resultBuffers(result: TaskResult): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
-  const add = (a: ArrayBufferView) => {
-    if (a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+  const visit = (value: unknown): void => {
+    if (ArrayBuffer.isView(value)) {
+      if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+    } else if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (typeof value === 'object' && value !== null) {
+      Object.values(value).forEach(visit);
+    }
   };
-  for (const m of result.members) {
-    add(m.logK);
-    m.heads.forEach(add);
-    add(m.predicted);
-    add(m.history.iteration);
-    add(m.history.misfit);
-    add(m.history.regulariser);
-    if (m.history.logKError) add(m.history.logKError);
-  }
+  result.members.forEach(visit);
   return [...out];
 }

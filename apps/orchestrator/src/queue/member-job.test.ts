@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { packBinary } from '../codec/binary-pack.ts';
 import { caseFilesHash, sha256Hex, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../pool/task.ts';
+import { decodeMemberRecord, doneMemberRecord, encodeMemberRecord } from '../run-store/member-record.ts';
 import { decodeMemberJob, decodeTaskResult, encodeMemberJob, encodeTaskResult, memberJobId, type MemberJobContext } from './member-job.ts';
 
 const files: CaseFiles = { 'case.json': Buffer.from('{"format":"x"}'), 'obs.csv': Buffer.from('x,y,head,sigma,test\n') };
@@ -61,6 +62,18 @@ describe('job results', () => {
   it('are refused when malformed', () => {
     expect(() => decodeTaskResult(42, 'j/4')).toThrow('job j/4: result must be base64 text');
     const bad = { ...result(), members: [{ ...result().members[0], logK: [0.1, 0.2] }] };
-    expect(() => decodeTaskResult(b64(bad), 'j/4')).toThrow(/^job j\/4: result members\.0\.logK: Invalid input: expected Float64Array, received array$/);
+    expect(() => decodeTaskResult(b64(bad), 'j/4')).toThrow(/^job j\/4: result members\.0\.logK: expected Float64Array, got array$/);
+  });
+
+  it('are checked by the member record schema, field for field as a stored record is', () => {
+    // Each wrong member is refused by the store with the same message (run-store.test.ts): one schema.
+    const wrong = (over: Record<string, unknown>) => b64({ ...result(), members: [{ ...result().members[0], ...over }] });
+    expect(() => decodeTaskResult(wrong({ misfit: 'low' }), 'j/4')).toThrow(/^job j\/4: result members\.0\.misfit: expected a number, got string$/);
+    expect(() => decodeTaskResult(wrong({ logK: new Float64Array(3) }), 'j/4')).toThrow(
+      /^job j\/4: result members\.0\.logK: expected a Float64Array of 2 values \(grid 2x1\), got 3$/,
+    );
+    const member = { ...result().members[0], misfit: 'low' };
+    const stored = () => decodeMemberRecord(encodeMemberRecord(doneMemberRecord(member as never, 1, { startedAt: '', wallMs: 0, worker: 'w' })), 'm4.msgpack');
+    expect(stored).toThrow(/^m4\.msgpack: misfit: expected a number, got string$/);
   });
 });

@@ -1,14 +1,17 @@
 // What travels through the queue: one job per member, `{ payload }` with the payload msgpackr-encoded
 // (base64, since BullMQ stores job data as JSON), holding the member, the case files themselves (a
 // worker on another host needs no shared file system for them) and the prior's identity (name +
-// content hash, never the weights). A result comes back the same way. Both are data only, checked
-// field by field on arrival: a malformed job fails with a message naming the job and the field.
+// content hash, never the weights). A result comes back the same way, its members checked by the
+// member record's own schema (run-store/member-record.ts). Both are data only, checked on arrival:
+// a malformed job or result fails with a message naming the job and the field.
 import { ENSEMBLE_MODES, INVERSION_METHODS, LATENT_PARAMS } from '@ldinv/optim';
 import { BACKEND_CHOICES } from '@ldinv/tensor';
 import { z } from 'zod';
 import { packBinary, unpackBinary } from '../codec/binary-pack.ts';
+import { firstIssue } from '../codec/first-issue.ts';
 import { caseFilesHash, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../pool/task.ts';
+import { memberOutcomeSchema } from '../run-store/member-record.ts';
 import type { MemberSettings } from '../run/config.ts';
 
 export const JOB_FORMAT = 'ldinv-member-job';
@@ -71,25 +74,12 @@ const memberJobSchema = z.strictObject({
   backend: z.enum(BACKEND_CHOICES),
 });
 
-const f64 = z.instanceof(Float64Array);
 const taskResultSchema = z.object({
   id: int(0),
-  members: z.array(z.object({
-    index: int(0), seed: int(0), grid: z.object({ nx: int(1), ny: int(1) }), logK: f64, heads: z.array(f64), predicted: f64,
-    misfit: anyNumber, regulariser: anyNumber, iterations: int(0), stopReason: z.string(),
-    refineFrom: int(0).optional(), priorWeight: anyNumber.optional(),
-    history: z.object({ iteration: z.instanceof(Int32Array), misfit: f64, regulariser: f64, logKError: f64.optional() }),
-  })),
+  members: z.array(memberOutcomeSchema),
   backend: z.string(), worker: z.string(), startedAt: z.string(),
   startEpochMs: anyNumber, endEpochMs: anyNumber, initMs: anyNumber, pickedUpEpochMs: anyNumber.optional(),
 });
-
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const where = issue.path.map(String).join('.') || '(top level)';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return `${where}: ${issue.message}${more}`;
-}
 
 const toBase64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 

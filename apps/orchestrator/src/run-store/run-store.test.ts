@@ -35,9 +35,25 @@ describe('member records', () => {
   it('name the file and the field when a record is wrong', () => {
     // 0x82: a map announcing two entries, then nothing (a truncated file).
     expect(() => decodeMemberRecord(Uint8Array.of(0x82), 'm1.msgpack')).toThrow(/^m1\.msgpack: not a member record/);
-    expect(() => decodeMemberRecord(Uint8Array.of(0x80), 'm1.msgpack')).toThrow('m1.msgpack: member record version must be 1, got undefined');
+    expect(() => decodeMemberRecord(Uint8Array.of(0x80), 'm1.msgpack')).toThrow(/^m1\.msgpack: version: expected 1, got undefined$/);
     const bad = { ...doneMember(0), logK: new Float64Array(5) };
-    expect(() => decodeMemberRecord(encodeMemberRecord(bad), 'm0.msgpack')).toThrow('m0.msgpack: logK must be a Float64Array of 6 values');
+    expect(() => decodeMemberRecord(encodeMemberRecord(bad), 'm0.msgpack')).toThrow(/^m0\.msgpack: logK: expected a Float64Array of 6 values \(grid 3x2\), got 5$/);
+  });
+
+  it('refuse a field of the wrong type, in one line naming the file and the field', () => {
+    const wrong = (over: Record<string, unknown>) => encodeMemberRecord({ ...doneMember(0), ...over } as DoneMember);
+    expect(() => decodeMemberRecord(wrong({ misfit: 'low' }), 'm0.msgpack')).toThrow(/^m0\.msgpack: misfit: expected a number, got string$/);
+    expect(() => decodeMemberRecord(wrong({ refineFrom: 1.5 }), 'm0.msgpack')).toThrow(/^m0\.msgpack: refineFrom: Invalid input: expected int, received number$/);
+    const history = { ...doneMember(0).history, regulariser: [0.3, 0.2, 0.1] };
+    expect(() => decodeMemberRecord(wrong({ history }), 'm0.msgpack')).toThrow(/^m0\.msgpack: history\.regulariser: expected Float64Array, got array$/);
+    expect(() => decodeMemberRecord(wrong({ status: 'lost' }), 'm0.msgpack')).toThrow(/^m0\.msgpack: status: /);
+    const chain = { from: 2, burnIn: 1, thin: 1, samples: new Float32Array(12), sampleMisfit: Float64Array.of(1, 2), acceptance: Float32Array.of(0.5, 0.6, 0.7), stepSize: 0.1 };
+    expect(decodeMemberRecord(wrong({ chain }), 'm0.msgpack')).toEqual({ ...doneMember(0), chain });
+    expect(() => decodeMemberRecord(wrong({ chain: { ...chain, samples: new Float32Array(10) } }), 'm0.msgpack')).toThrow(
+      /^m0\.msgpack: chain\.samples: expected 2 samples \(one per sampleMisfit\) of 6 values \(grid 3x2\), got 10 values$/,
+    );
+    const failed = { version: 1, status: 'failed', index: 2, seed: 7, attempts: 3, error: 'boom', errors: 'boom' };
+    expect(() => decodeMemberRecord(encodeMemberRecord(failed as never), 'm2.msgpack')).toThrow(/^m2\.msgpack: errors: .*expected array/);
   });
 
   it('file names sort in member order and map back to the index', () => {

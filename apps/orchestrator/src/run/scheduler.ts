@@ -5,7 +5,7 @@ import type { MemberSpec } from '@ldinv/optim';
 import type { Executor } from '../pool/executor.ts';
 import type { MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
 import type { BackendRecord } from '../run-store/run-manifest.ts';
-import { MEMBER_RECORD_VERSION, type DoneMember, type MemberRecord } from '../run-store/member-record.ts';
+import { doneMemberRecord, MEMBER_RECORD_VERSION, type MemberRecord } from '../run-store/member-record.ts';
 import type { RunEvents } from './events.ts';
 import { planBatches } from './plan.ts';
 
@@ -112,14 +112,7 @@ export async function runScheduled(opts: ScheduleOptions): Promise<ScheduleResul
       const made = (attempts.get(spec.index) ?? 0) + 1;
       attempts.set(spec.index, made);
       const wallMs = result.endEpochMs - result.startEpochMs - result.initMs;
-      const record: DoneMember = {
-        version: MEMBER_RECORD_VERSION, status: 'done', index: m.index, seed: spec.seed, attempts: made,
-        grid: m.grid, logK: m.logK, heads: m.heads, predicted: m.predicted, misfit: m.misfit,
-        regulariser: m.regulariser, history: m.history, iterations: m.iterations, stopReason: m.stopReason,
-        ...(m.refineFrom === undefined ? {} : { refineFrom: m.refineFrom }),
-        ...(m.priorWeight === undefined ? {} : { priorWeight: m.priorWeight }),
-        timing: { startedAt: result.startedAt, wallMs, worker: result.worker },
-      };
+      const record = doneMemberRecord({ ...m, seed: spec.seed }, made, { startedAt: result.startedAt, wallMs, worker: result.worker });
       finished.add(spec.index);
       persist(record);
       out.done.push(spec.index);
