@@ -5,7 +5,7 @@ import {
   activeCellPicker, chiSquaredPerDatum, intervalCoverage, relativeL2, relativeL2OfHeads, relativeL2OfK, spreadSkill, ssim, type SpreadSkill,
 } from '@ldinv/optim';
 import { misclassifiedFraction } from '@ldinv/prior';
-import type { DoneMember, FailedMember, MemberRecord } from '../run-store/member-record.ts';
+import type { DoneMember, FailedMember, MemberOutcome, MemberRecord, MemberTiming } from '../run-store/member-record.ts';
 import { cellStats, type CellStats } from './cell-stats.ts';
 import { brierScore, ensembleModes, exceedanceProbability, reliabilityDiagram, type ModeAnalysis, type Reliability } from './robustness.ts';
 
@@ -71,23 +71,21 @@ export interface FieldMetrics {
 
 export type MemberStatus = 'included' | 'excluded' | 'failed';
 
-export interface MemberRow {
-  index: number;
-  seed: number;
+/** The scalars of a member's result that its row of the member table shows (null for a failed member). */
+const ROW_FIELDS = ['misfit', 'regulariser', 'iterations', 'stopReason', 'refineFrom', 'priorWeight'] as const satisfies readonly (keyof MemberOutcome)[];
+type OrNull<T> = { [K in keyof T]-?: Exclude<T[K], undefined> | null };
+type RowScalars = OrNull<Pick<MemberOutcome, (typeof ROW_FIELDS)[number]>>;
+
+/** A row of the member table: the record's identity, ROW_FIELDS of its result, where it ran, and its metrics. */
+export interface MemberRow extends Pick<MemberRecord, 'index' | 'seed' | 'attempts'>, RowScalars, OrNull<Pick<MemberTiming, 'wallMs' | 'worker'>> {
   status: MemberStatus;
-  attempts: number;
-  misfit: number | null;
-  regulariser: number | null;
-  iterations: number | null;
-  stopReason: string | null;
-  /** First refine iteration (ldim members whose refine stage ran), else null. */
-  refineFrom: number | null;
-  /** Prior weight λ at the end of the latent stage (ldim, vae), else null. */
-  priorWeight: number | null;
-  wallMs: number | null;
-  worker: string | null;
+  /** One-line message of a failed member's last failure, else null. */
   error: string | null;
   metrics: FieldMetrics | null;
+}
+
+function rowScalars(r: DoneMember | null): RowScalars {
+  return Object.fromEntries(ROW_FIELDS.map((k) => [k, r?.[k] ?? null])) as RowScalars;
 }
 
 export interface EnsembleMetrics {
@@ -224,15 +222,13 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
   const rows: MemberRow[] = sorted.map((r) =>
     r.status === 'done'
       ? {
-          index: r.index, seed: r.seed, status: keep(r) ? 'included' : 'excluded', attempts: r.attempts,
-          misfit: r.misfit, regulariser: r.regulariser, iterations: r.iterations, stopReason: r.stopReason,
-          refineFrom: r.refineFrom ?? null, priorWeight: r.priorWeight ?? null,
+          index: r.index, seed: r.seed, status: keep(r) ? 'included' : 'excluded', attempts: r.attempts, ...rowScalars(r),
           wallMs: r.timing.wallMs, worker: r.timing.worker, error: null,
           metrics: fieldMetrics(c, pick, r.logK, r.heads, r.predicted),
         }
       : {
-          index: r.index, seed: r.seed, status: 'failed', attempts: r.attempts, misfit: null, regulariser: null,
-          iterations: null, stopReason: null, refineFrom: null, priorWeight: null, wallMs: null, worker: null, error: r.error, metrics: null,
+          index: r.index, seed: r.seed, status: 'failed', attempts: r.attempts, ...rowScalars(null),
+          wallMs: null, worker: null, error: r.error, metrics: null,
         },
   );
   const result: AggregateResult = {
