@@ -15,7 +15,7 @@ import { flag } from './bench/invert-runs.ts';
 import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, studyRunSeed, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
 import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
 import { referenceStudy } from './study/gaussian-reference.ts';
-import { STUDY_METHODS } from './study/study-methods.ts';
+import { STUDY_METHODS, type StudyMethod } from './study/study-methods.ts';
 import { firstMembersSummary } from './study/member-subset.ts';
 import { cellFigures, comparisonRow, rowFigures, type CellFigures, type ComparisonRow, type RowFigures } from './study/study-metrics.ts';
 import { firstMembersDone, readSummary, runFirstMembers, runStudy, type StudyCell } from './study/study-runner.ts';
@@ -67,6 +67,7 @@ const COMPARISON_METHODS: [string, string] = ['ldim+refine', 'pixel'];
 const COMPARISON_MEMBERS = 32;
 const COMPARISON_SUBSET = 8;
 
+const refineOf = (m: StudyMethod) => Number(m.args[m.args.indexOf('--refine') + 1]);
 const byCase = (cells: Cell[]) => [...cells].sort((a, b) => a.caseIndex - b.caseIndex);
 
 const STAGES: Record<string, () => Cell[]> = {
@@ -164,7 +165,7 @@ async function comparisonStage(cells: Cell[]): Promise<void> {
   const write = () => {
     const dirs = cells.map(dirOf).filter((d) => existsSync(join(d, 'run.json')));
     results.comparison = {
-      cases: comparisonCases, members: COMPARISON_MEMBERS, subset: COMPARISON_SUBSET, iters, setting: SETTINGS.standard.label,
+      cases: comparisonCases, members: COMPARISON_MEMBERS, subset: COMPARISON_SUBSET, iters, refine: refineOf(STUDY_METHODS['ldim+refine']), setting: SETTINGS.standard.label,
       rows: comparisonRows(cells), ...(dirs.length > 0 ? { timing: studyTiming(dirs) } : {}),
     };
     writeDocuments('comparison');

@@ -10,7 +10,9 @@ export interface ComparisonStudy {
   /** Members of each run, and the size of the ensemble of its first members also reported. */
   members: number;
   subset: number;
+  /** Latent (ldim) or pixel (pixel) iterations per member, and ldim's refine iterations after them. */
   iters: number;
+  refine: number;
   setting: string;
   rows: ComparisonRow[];
   timing?: StudyTiming;
@@ -52,12 +54,14 @@ function table(c: ComparisonStudy, full: boolean): string[] {
 export function comparisonSection(c: ComparisonStudy | undefined, descriptive: DescriptiveRow[]): string[] {
   const out = ['## Where LD-DIM wins and where it does not', ''];
   if (!c || c.rows.length === 0) return [...out, 'No paired comparison in results.json yet (`npm run reproduce -- --stages comparison`).', ''];
-  const done = Math.min(...c.rows.map((r) => r.difference.cases));
+  // Cases done per ensemble size: the fewer of the two fields, 0 where a size has no row yet.
+  const done = [c.subset, c.members].map((size) => ({ size, cases: Math.min(...['gaussian', 'bimaterial'].map((field) => c.rows.find((r) => r.field === field && r.members === size)?.difference.cases ?? 0)) }));
   out.push(
     `Paired comparison on fresh cases (seeds never used while developing), ${c.setting}, up to ${c.cases} cases per field type`,
-    `(the "cases" column says how many are done). Each case is inverted once per method with ${c.members} members of at most ${c.iters}`,
-    `iterations (ldim+refine: ${c.iters} latent and 100 refine); the ${c.subset}-member rows are the first ${c.subset} members of the same runs,`,
-    `which are exactly the ${c.subset}-member runs, since a member's seed depends only on the run seed and its index.`,
+    `(the "cases" column says how many are done). Each case is inverted once per method by a ${c.members}-member run: ldim+refine`,
+    `with ${c.iters} latent and up to ${c.refine} refine iterations per member, pixel with up to ${c.iters} iterations (as in the 5-case tables).`,
+    `The ${c.subset}-member rows are the first ${c.subset} members of the same runs, which are exactly the ${c.subset}-member runs, since a`,
+    "member's seed depends only on the run seed and its index (tools/study/member-subset.ts).",
     'Difference: per case, the ensemble-mean ln K relative L2 error of the first method minus the second, averaged over',
     'cases, ± its standard error (s/√n). A method "wins" only where the difference lies beyond two standard errors.',
     '',
@@ -71,6 +75,8 @@ export function comparisonSection(c: ComparisonStudy | undefined, descriptive: D
   if (wins.length > 0) out.push(`- Error of the ensemble mean: ${wins[0].methods[0]} wins on ${list(wins)}.`);
   if (losses.length > 0) out.push(`- Error of the ensemble mean: ${losses[0].methods[1]} wins on ${list(losses)}; LD-DIM does not.`);
   if (ties.length > 0) out.push(`- Error of the ensemble mean: no significant difference on ${list(ties)}; LD-DIM does not win there.`);
+  const few = c.rows.filter((r) => r.verdict.startsWith('too few'));
+  if (few.length > 0) out.push(`- Error of the ensemble mean: too few cases for a verdict on ${list(few)}.`);
   // Coverage of each field's largest ensembles done.
   const coverage = [...new Set(c.rows.map((r) => r.field))]
     .map((field) => c.rows.filter((r) => r.field === field).reduce((x, y) => (y.members > x.members ? y : x)))
@@ -79,14 +85,14 @@ export function comparisonSection(c: ComparisonStudy | undefined, descriptive: D
     const [a, b] = coverage[0].methods;
     out.push(
       `- Uncertainty: the 90 % intervals of ${a}'s ensembles cover ${coverage.map((r) => `${f(r.figures[0].coverageT, 2)} (${r.field}, ${r.members} members)`).join(' and ')}` +
-        ` of the true ln K, ${b}'s rml ensembles ${coverage.map((r) => `${f(r.figures[1].coverageT, 2)}`).join(' and ')}: its members barely differ, so their spread says little about the error.`,
+        ` of the true ln K, ${b}'s rml ensembles ${coverage.map((r) => `${f(r.figures[1].coverageT, 2)}`).join(' and ')}: their members barely differ, so their spread says little about their error.`,
     );
   }
   const informative = (field: string, method: string) => descriptive.find((d) => d.stage === 'informative' && d.field === field && d.method === method);
   const pumping = ['gaussian', 'bimaterial'].map((field) => ({ field, a: informative(field, 'ldim+refine'), b: informative(field, 'pixel') })).filter((p) => p.a && p.b);
   if (pumping.length > 0) {
     out.push(
-      `- With pumping tests (225 sensors, 4 tests; only the 5-case descriptive table below, no paired verdict): ensemble-mean error ` +
+      `- With pumping tests (225 sensors, 4 tests; only the 5-case descriptive table below, no paired verdict): ldim+refine's ensemble-mean error ` +
         `${pumping.map((p) => `${f(p.a!.ensembleRelL2, 2)} against pixel's ${f(p.b!.ensembleRelL2, 2)} (${p.field})`).join(', ')}.`,
     );
   }
@@ -94,7 +100,9 @@ export function comparisonSection(c: ComparisonStudy | undefined, descriptive: D
     '- On the example site (fresh truths, 16 members, pixel given as many iterations): see [results/site-study.md](results/site-study.md), whose paired difference has its own standard error.',
     '',
   );
-  if (done < c.cases) out.push(`Only ${done} of the ${c.cases} cases per field type had finished when this was written.`, '');
+  if (done.some((d) => d.cases < c.cases)) {
+    out.push(`Not finished when this was written: ${done.map((d) => `${d.cases} of the ${c.cases} cases per field type have ${d.size}-member ensembles`).join(', ')}.`, '');
+  }
   return out;
 }
 
