@@ -2,10 +2,11 @@
 // bytes as base64, so that the libs need no build step and no assembler at run time.
 // Run after editing a .wat:  npx tsx tools/build-wasm.ts
 // tools/build-wasm.test.ts checks that the committed bytes match each .wat.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
+import { writeFileAtomic } from '@ldinv/tensor';
 
 export interface WasmModuleSource {
   /** The .wat source. */
@@ -48,7 +49,7 @@ export function renderModuleSource(source: WasmModuleSource, bytes: Uint8Array):
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const source of WASM_MODULES) {
     const bytes = await assembleWasm(source);
-    writeFileSync(source.out, renderModuleSource(source, bytes));
+    writeFileAtomic(source.out, renderModuleSource(source, bytes));
     console.log(`wrote ${source.out} (${bytes.length} bytes of wasm)`);
   }
 }

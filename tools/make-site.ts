@@ -6,12 +6,13 @@
 // The truth is a sample of the prior; obs.csv and the truth files come from `ldinv simulate`.
 // Run: npx tsx tools/make-site.ts [--seed S] [--out DIR]   (deterministic for a seed)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { encodeNpy } from '@ldinv/fields';
+import { writeNpy } from '@ldinv/fields';
+import { writeFileAtomic } from '@ldinv/tensor';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const LDINV = join(ROOT, 'apps/orchestrator/bin/ldinv.js');
@@ -35,8 +36,8 @@ export function writeSiteDescription(dir: string): void {
     chd[j * NX + NX - 1] = 100 + (2.5 * (j + 0.5)) / NY;
   }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'active.npy'), encodeNpy(Float64Array.from(active), [NY, NX]));
-  writeFileSync(join(dir, 'chd.npy'), encodeNpy(chd, [NY, NX]));
+  writeNpy(join(dir, 'active.npy'), Float64Array.from(active), [NY, NX]);
+  writeNpy(join(dir, 'chd.npy'), chd, [NY, NX]);
   const well = (x: number, y: number, rate: number) => ({ x: DOMAIN.x0 + x, y: DOMAIN.y0 + y, rate });
   const json = {
     format: 'ldinv-case/2',
@@ -57,7 +58,7 @@ export function writeSiteDescription(dir: string): void {
     noise: 0.002,
     prior: 'bimaterial-64',
   };
-  writeFileSync(join(dir, 'case.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'case.json'), `${JSON.stringify(json, null, 2)}\n`);
 }
 
 /** The site with the truth drawn from bimaterial-64 with `seed`, written to `out` by ldinv sample and simulate. */

@@ -1,8 +1,9 @@
 // Writes the shipped priors' quality and training figures (from their manifests) into the
 // table of libs/prior/README.md. Run by tools/train-priors.sh.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ASSETS_DIR, readManifest, type PriorManifest } from '@ldinv/prior';
+import { writeFileAtomic } from '@ldinv/tensor';
 
 const README = fileURLToPath(new URL('../libs/prior/README.md', import.meta.url));
 const START = '<!-- quality-table -->';
@@ -40,5 +41,5 @@ const text = readFileSync(README, 'utf8');
 const a = text.indexOf(START);
 const b = text.indexOf(END);
 if (a < 0 || b < a) throw new Error(`${README}: markers ${START} ... ${END} are missing`);
-writeFileSync(README, text.slice(0, a) + table + text.slice(b + END.length));
+writeFileAtomic(README, text.slice(0, a) + table + text.slice(b + END.length));
 console.log(`updated ${README}`);

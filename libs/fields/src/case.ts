@@ -2,10 +2,11 @@
 // [+ truth_logk.npy, truth_h.npy]. Two formats: `ldinv-case/1` (unit square, a boundary preset) and
 // `ldinv-case/2` (a site in its own coordinates, site-case.ts). The inversion and the orchestrator read
 // cases only through readCase.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { discretise, observationGeometry, type BoundarySetup, type DarcyProblem, type Grid, type Site, type Well } from '@ldinv/solver';
+import { writeFileAtomic } from '@ldinv/tensor';
 import { validateFieldSpec, type FieldSpec } from './field-spec.ts';
 import { readNpy, writeNpy } from './npy.ts';
 import { checkObservation, formatObsCsv, parseObsCsv, type Observation } from './obs-csv.ts';
@@ -233,8 +234,8 @@ export function writeCase(dir: string, c: Case): string[] {
     writeNpy(join(dir, name), Float64Array.from(data), [c.grid.ny, c.grid.nx]);
     written.push(join(dir, name));
   }
-  writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(obsPath, formatObsCsv(c.observations));
+  writeFileAtomic(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileAtomic(obsPath, formatObsCsv(c.observations));
   const { nx, ny } = c.grid;
   if (!c.truthLogK) rmSync(join(dir, CASE_FILES.truthLogK), { force: true });
   if (!c.truthHeads) rmSync(join(dir, CASE_FILES.truthHeads), { force: true });

@@ -1,7 +1,8 @@
 // NumPy .npy (format 1.0/2.0/3.0) for the float fields users exchange with ldinv.
 // Spec: numpy.lib.format — magic, version, little-endian header length, a Python
 // dict literal header padded to 64 bytes, then the raw data in C or Fortran order.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@ldinv/tensor';
 
 export type NpyDtype = '<f4' | '<f8';
 
@@ -148,7 +149,7 @@ export function readNpy(path: string): NpyArray {
 }
 
 export function writeNpy(path: string, data: Float32Array | Float64Array, shape: readonly number[]): void {
-  writeFileSync(path, encodeNpy(data, shape));
+  writeFileAtomic(path, encodeNpy(data, shape));
 }
 
 /** Reads a 2-D field `[ny, nx]` (either order on disk) and returns it row-major as float64. */

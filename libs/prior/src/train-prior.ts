@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, writeFileAtomic } from '@ldinv/tensor';
 import { DEFAULT_DENOISER_CONFIG, Denoiser, denoiserFactor, type DenoiserConfig } from './denoiser.ts';
@@ -109,7 +109,8 @@ function dropStageRecords(path: string, stage: string): void {
   const kept = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '' && (JSON.parse(line) as { stage?: string }).stage !== stage);
-  writeFileSync(path, kept.map((l) => `${l}\n`).join(''));
+  // Rewritten whole (the append-only log is only ever appended to otherwise), so replaced atomically.
+  writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
 }
 
 /** Prior latents z of ln K fields, in chunks. */

@@ -1,7 +1,7 @@
 // `ldinv aggregate runs/NAME`: member records on disk -> ensemble/*.npy, figures/*.svg, summary.json
 // and a self-contained report.html. Runs alone on any finished or interrupted run, and merges the
 // shards of a job array: whatever members they have written so far, listing the ones still missing.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, isSite, readCase, writeNpy, type Case } from '@ldinv/fields';
 import { readManifest } from '@ldinv/prior';
@@ -143,7 +143,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
   const figures = runFigures(result, records, figureCaseOf(c, aggCase), maxMisfit);
   for (const f of figures) {
     const path = join(store.paths.figures, f.file);
-    writeFileSync(path, f.svg);
+    writeFileAtomic(path, f.svg);
     files.push(path);
   }
   // The budget of the mean field: what a modeller checks first (where the water comes from and goes).

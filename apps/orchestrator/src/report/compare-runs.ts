@@ -2,9 +2,9 @@
 // each run's summary.json (written by aggregation, so the comparison and the runs' reports agree); the
 // maps are their ensemble/*.npy, one row per quantity on one colour range, so equal colours mean equal
 // values across runs. Writes compare.html, the figures and compare.json into --out.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCase, readNpy } from '@ldinv/fields';
+import { writeFileAtomic } from '@ldinv/tensor';
 import { aggregateCaseOf, figureCaseOf } from '../aggregate/aggregate-run.ts';
 import { readRunSummary, type RunSummary } from '../aggregate/run-summary.ts';
 import { renderMosaic, type MosaicTile } from '../figures/mosaic.ts';
@@ -140,10 +140,10 @@ export function compareRuns(dirs: readonly string[], out: string): ComparisonOut
   ensureWritableDir(out);
   const runs = opened.map(comparedRun);
   const figures = comparisonFigures(opened);
-  for (const f of figures) writeFileSync(join(out, f.file), f.svg);
+  for (const f of figures) writeFileAtomic(join(out, f.file), f.svg);
   const { caseName, caseHash } = opened[0].manifest;
   const jsonPath = join(out, 'compare.json');
-  writeFileSync(jsonPath, `${JSON.stringify({ case: caseName, caseHash, fitMisfit: FIT_MISFIT, runs, figures: figures.map((f) => f.file) }, null, 2)}\n`);
+  writeFileAtomic(jsonPath, `${JSON.stringify({ case: caseName, caseHash, fitMisfit: FIT_MISFIT, runs, figures: figures.map((f) => f.file) }, null, 2)}\n`);
   const htmlPath = join(out, 'compare.html');
   const body = `<h1>ldinv comparison: case ${escapeHtml(caseName)}</h1>
 <p>${runs.length} runs of case <b>${escapeHtml(caseName)}</b> (data hash ${escapeHtml(caseHash.slice(0, 12))}); every number is the run's summary.json.
@@ -151,6 +151,6 @@ Coverage and spread/skill need 2 or more members in the statistics; the threshol
 ${comparisonTable(runs)}
 <h2>Maps</h2>
 ${figureGallery(figures)}`;
-  writeFileSync(htmlPath, htmlPage(`ldinv comparison: ${caseName}`, body));
+  writeFileAtomic(htmlPath, htmlPage(`ldinv comparison: ${caseName}`, body));
   return { htmlPath, jsonPath, runs };
 }

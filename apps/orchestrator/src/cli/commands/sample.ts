@@ -1,10 +1,10 @@
 // ldinv sample: DDIM samples of a prior as .npy fields and an SVG mosaic.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeNpy } from '@ldinv/fields';
 import { loadPrior, sampleFields } from '@ldinv/prior';
-import { initBackend, parseBackendChoice } from '@ldinv/tensor';
+import { initBackend, parseBackendChoice, writeFileAtomic } from '@ldinv/tensor';
 import { renderMosaic } from '../../figures/mosaic.ts';
 import { numberOption } from '../field-options.ts';
 
@@ -55,7 +55,7 @@ async function sample(o: SampleOptionValues): Promise<void> {
       tiles.push({ values: field, label: `#${k}` });
     }
     const mosaic = renderMosaic(tiles, nx, ny, { title: `${prior.manifest.name}: ${count} DDIM samples, ${steps} steps, seed ${seed}`, colormap: 'viridis', barLabel: 'ln K' });
-    writeFileSync(join(o.out, 'mosaic.svg'), mosaic.toSvg());
+    writeFileAtomic(join(o.out, 'mosaic.svg'), mosaic.toSvg());
     process.stdout.write(`wrote ${o.out}: ${count} samples (ln K, ${nx}x${ny}) + mosaic.svg from ${prior.manifest.name} in ${seconds.toFixed(1)} s\n`);
   } finally {
     prior.dispose();
