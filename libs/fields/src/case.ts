@@ -2,13 +2,14 @@
 // [+ truth_logk.npy, truth_h.npy]. Two formats: `ldinv-case/1` (unit square, a boundary preset) and
 // `ldinv-case/2` (a site in its own coordinates, site-case.ts). The inversion and the orchestrator read
 // cases only through readCase.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { discretise, observationGeometry, type BoundarySetup, type DarcyProblem, type Grid, type Site, type Well } from '@ldinv/solver';
 import { writeFileAtomic } from '@ldinv/tensor';
 import { validateFieldSpec, type FieldSpec } from './field-spec.ts';
 import { readNpy, writeNpy } from './npy.ts';
+import { readText } from './read-text.ts';
 import { checkObservation, formatObsCsv, parseObsCsv, type Observation } from './obs-csv.ts';
 import { parseWithSchema } from './schema-error.ts';
 import { fieldSpecSchema, gridSchema, sensorSpecSchema, wellSchema } from './schemas.ts';
@@ -85,14 +86,6 @@ export function isSite(c: Pick<Case, 'bc'>): c is Pick<Case, 'bc'> & { bc: Site 
 /** The Darcy problem a case poses (shared K, one solve per test). */
 export function caseProblem(c: Pick<Case, 'grid' | 'bc' | 'tests'>): DarcyProblem {
   return { grid: c.grid, bc: c.bc, tests: c.tests };
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
 }
 
 function parseCaseJson(text: string, source: string, dir: string): Omit<Case, 'observations'> {

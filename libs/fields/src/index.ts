@@ -1,5 +1,6 @@
 export { encodeNpy, parseNpy, readField, readNpy, writeNpy, NpyError } from './npy.ts';
 export type { NpyArray, NpyDtype } from './npy.ts';
+export { readText } from './read-text.ts';
 export { STREAM, streamRng } from './streams.ts';
 export { correlation, covarianceFunction, KERNELS } from './covariance.ts';
 export type { Covariance, Kernel } from './covariance.ts';

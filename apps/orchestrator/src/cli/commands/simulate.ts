@@ -1,11 +1,11 @@
 // ldinv simulate: a synthetic case (true field, heads per pumping test, noisy heads at the sensors):
 // on the unit square with a preset, or the synthetic twin of a site (--case: its case.json, no
 // observations needed) with a generated or given (--truth) field and given or random observation wells.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  CASE_FILES, checkSensor, isSite, readCaseDescription, readField, SENSOR_LAYOUTS, SIMULATE_DEFAULTS, simulateCase, writeCase,
+  CASE_FILES, checkSensor, isSite, readCaseDescription, readField, readText, SENSOR_LAYOUTS, SIMULATE_DEFAULTS, simulateCase, writeCase,
   type Point, type SensorLayout, type SimulateOptions,
 } from '@ldinv/fields';
 import { observationGeometry, parseCsvColumns, parseWellsCsv, validateLogK, type BoundarySetup } from '@ldinv/solver';
@@ -61,14 +61,6 @@ function setting(o: SimulateOptionValues): Pick<SimulateOptions, 'grid' | 'bc' |
   let tests = SIMULATE_DEFAULTS.tests;
   if (o.tests !== undefined) tests = parseWellsCsv(readText(o.tests), o.tests, grid);
   return { grid, bc: bc as BoundarySetup, tests, prior: o.prior };
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
 }
 
 /** Sensor positions from a CSV with columns x,y; each must be observable on the case's grid. */

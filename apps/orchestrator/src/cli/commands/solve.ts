@@ -1,10 +1,10 @@
 // ldinv solve: heads of a given K (or ln K) field for one or several pumping tests: the tests of a
 // case (--case, either format), or a unit-square preset with wells from a CSV. --budget prints the
 // water budget of every test as MODFLOW users read it.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { caseProblem, isSite, readCase, readField, writeNpy, type Case } from '@ldinv/fields';
+import { caseProblem, isSite, readCase, readField, readText, writeNpy, type Case } from '@ldinv/fields';
 import {
   BUDGET_LABELS, BUDGET_TERMS, CELL_STATE, DarcySystem, parseWellsCsv, validateLogK, validateProblem,
   type BoundarySetup, type DarcyProblem, type WaterBudget, type Well,
@@ -46,13 +46,7 @@ export function registerSolve(program: Command): void {
 
 function readTests(path: string | undefined): Well[][] {
   if (path === undefined) return [[]];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return parseWellsCsv(text, path);
+  return parseWellsCsv(readText(path), path);
 }
 
 /** ln K from --k or --logk, checked cell by cell; errors name the file and the cell [j, i]. */
