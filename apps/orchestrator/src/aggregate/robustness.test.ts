@@ -1,3 +1,4 @@
+import { createRng } from '@ldinv/tensor';
 import { describe, expect, it } from 'vitest';
 import { brierScore, ensembleModes, exceedanceProbability, MODE_SILHOUETTE, meanSilhouette, reliabilityDiagram } from './robustness.ts';
 
@@ -26,8 +27,8 @@ describe('robustness analysis', () => {
   });
 
   it('keeps one mode when the members form no clusters (a cloud of independent cells)', () => {
-    let seed = 1;
-    const uniform = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+    const rng = createRng(1);
+    const uniform = () => rng.uniform() - 0.5;
     const fields = Array.from({ length: 16 }, () => Float64Array.from({ length: 10 }, uniform));
     const a = ensembleModes(fields.map((_, i) => i), fields, fields, fields.map(() => 1));
     expect(a.modes).toHaveLength(1);
