@@ -9,8 +9,9 @@
 // and figure of docs/RESULTS.md and docs/results/ regenerated from the runs. Stages run in order and
 // the documents are rewritten after each, so a partial study already reports what it has. The stages
 // not run keep their figures from the stored results.json (their runs need not be on this machine).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { writeFileAtomic } from '@ldinv/tensor';
 import { flag } from './bench/invert-runs.ts';
 import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, studyRunSeed, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
 import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
@@ -107,7 +108,7 @@ const started = Date.now();
 const studyRunDirs: string[] = [];
 
 function figure(name: string, svg: { toSvg(): string }, caption: string): void {
-  writeFileSync(join(outDir, name), svg.toSvg());
+  writeFileAtomic(join(outDir, name), svg.toSvg());
   const file = relative(join(docPath, '..'), join(outDir, name));
   // The .png of the same figure, from a study before the figures were SVG, is replaced too.
   const old = file.replace(/\.svg$/, '.png');
@@ -117,9 +118,9 @@ function figure(name: string, svg: { toSvg(): string }, caption: string): void {
 function writeDocuments(stage: string): void {
   // From the runs' own session records, so that regenerating the documents keeps the figures.
   if (studyRunDirs.length > 0) results.timing = studyTiming(studyRunDirs);
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
-  writeFileSync(docPath, resultsMarkdown(results));
-  if (readmePath !== 'none') writeFileSync(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
+  writeFileAtomic(join(outDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileAtomic(docPath, resultsMarkdown(results));
+  if (readmePath !== 'none') writeFileAtomic(readmePath, withReadmeResults(readFileSync(readmePath, 'utf8'), results));
   console.error(`reproduce: stage ${stage} written to ${docPath} and ${outDir}`);
 }
 

@@ -8,13 +8,13 @@
 //   for a linear model exact posterior draws, so their ensemble is what a calibrated ensemble of the
 //   same size reaches at best.
 // Members and ensemble are measured by the product's own aggregation, like every study run.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, gaussianWhitening, readCase, type GaussianFieldSpec } from '@ldinv/fields';
 import { buildInversionProblem, DataMisfit, minimizeLbfgs, perturbData, relativeL2, type LbfgsResult } from '@ldinv/optim';
 import { aggregateCaseOf, aggregateMembers, doneMemberRecord, memberSeed, type DoneMember } from '@ldinv/orchestrator';
 import { lossAndGradient, solveHeads } from '@ldinv/solver';
-import { createRng, deriveSeed } from '@ldinv/tensor';
+import { createRng, deriveSeed, writeFileAtomic } from '@ldinv/tensor';
 import { caseSeeds, ensureCase, SETTINGS, studyRunSeed, type CaseSet, type SettingName } from './study-cases.ts';
 import { cellFigures, rowFigures, type RowFigures, type RunSummary } from './study-metrics.ts';
 
@@ -122,7 +122,7 @@ export function gaussianReference(caseDir: string, runSeed: number, options: Ref
     },
   };
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(cachePath, `${JSON.stringify(cell)}\n`);
+  writeFileAtomic(cachePath, `${JSON.stringify(cell)}\n`);
   return cell;
 }
 

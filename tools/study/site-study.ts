@@ -3,10 +3,11 @@
 // (bimaterial-64 samples with seeds never used while developing) and the observation wells.
 // Resumable: cases and finished runs are kept under runs/site-study. Writes docs/results/site-study.md.
 // Run: npx tsx tools/study/site-study.ts [--seeds 101,102,103,104,105]
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '@ldinv/tensor';
 import { makeSite } from '../make-site.ts';
 import { cellFigures, pairedDifference } from './study-metrics.ts';
 import { runStudy, type StudyCell } from './study-runner.ts';
@@ -54,5 +55,5 @@ const text = [
   '',
 ].join('\n');
 mkdirSync(join(ROOT, 'docs/results'), { recursive: true });
-writeFileSync(join(ROOT, 'docs/results/site-study.md'), text);
+writeFileAtomic(join(ROOT, 'docs/results/site-study.md'), text);
 process.stdout.write(text);
