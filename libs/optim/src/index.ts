@@ -2,7 +2,7 @@ export { invert } from './invert.ts';
 export type { InvertResult } from './invert.ts';
 export { INVERT_DEFAULTS, INVERSION_METHODS, ENSEMBLE_MODES, LATENT_PARAMS, resolveInvertOptions, adamOptionsOf } from './invert-options.ts';
 export type { InvertOptions, InversionMethod, EnsembleMode, LatentParam, MemberSpec } from './invert-options.ts';
-export type { MemberResult, LossHistory, Progress, ProgressCallback } from './member-run.ts';
+export type { ChainRecord, MemberResult, LossHistory, Progress, ProgressCallback } from './member-run.ts';
 export { buildInversionProblem, inObservationOrder, checkPriorGrid } from './problem.ts';
 export type { InversionProblem } from './problem.ts';
 export { ArrayAdam, ADAM_DEFAULTS, learningRateAt } from './adam.ts';
@@ -36,3 +36,5 @@ export type { EnsembleInterval, IntervalKind, IntervalOptions } from './metrics/
 export { spreadSkill } from './metrics/spread-skill.ts';
 export type { SpreadSkill } from './metrics/spread-skill.ts';
 export { studentTQuantile, studentTCdf } from './metrics/student-t.ts';
+export { chainDiagnostics } from './mcmc/diagnostics.ts';
+export type { ChainDiagnostics } from './mcmc/diagnostics.ts';

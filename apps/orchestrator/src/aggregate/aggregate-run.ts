@@ -139,6 +139,7 @@ export function aggregateRun(dir: string, opts: AggregateRunOptions = {}): Aggre
     });
     npy('logk_members.npy', stack, [result.included.length, ny, nx]);
     if (result.robustness?.probability) npy(ENSEMBLE_FILES.aboveThreshold, result.robustness.probability, [ny, nx]);
+    if (result.chains?.rHatMap) npy('logk_rhat.npy', result.chains.rHatMap, [ny, nx]);
   }
   const figures = runFigures(result, records, figureCaseOf(c, aggCase), maxMisfit);
   for (const f of figures) {

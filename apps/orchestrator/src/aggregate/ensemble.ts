@@ -7,6 +7,7 @@ import {
 import { misclassifiedFraction } from '@ldinv/prior';
 import type { DoneMember, FailedMember, MemberOutcome, MemberRecord, MemberTiming } from '../run-store/member-record.ts';
 import { cellStats, type CellStats } from './cell-stats.ts';
+import { chainDraws, summariseChains, type ChainSummary } from './chains.ts';
 import { brierScore, ensembleModes, exceedanceProbability, reliabilityDiagram, type ModeAnalysis, type Reliability } from './robustness.ts';
 
 export interface ObservationRow {
@@ -114,6 +115,29 @@ export interface AggregateResult {
   logKLevelSpread: number | null;
   /** null when no member is included. */
   robustness: Robustness | null;
+  /** mcmc: how the included chains mixed; null for other modes. */
+  chains: ChainSummary | null;
+}
+
+/**
+ * A field the ensemble statistics run over: an included member's final field, or in mode mcmc a kept
+ * sample of an included chain (the chains' samples pooled are the posterior ensemble).
+ */
+interface EnsembleDraw {
+  member: number;
+  logK: Float64Array;
+  heads: Float64Array[];
+  misfit: number;
+}
+
+/** Draws the clustering of modes looks at, at most: k-medoids costs the cube of their number. */
+const MAX_MODE_DRAWS = 200;
+
+function ensembleDraws(c: AggregateCase, included: readonly DoneMember[]): EnsembleDraw[] {
+  if (!included.some((m) => m.chain)) return included.map((m) => ({ member: m.index, logK: m.logK, heads: m.heads, misfit: m.misfit }));
+  const { predict } = c;
+  if (!predict) throw new Error('aggregating mcmc chains needs the case\'s forward model (the heads of every sample)');
+  return chainDraws(included).map((d) => ({ ...d, heads: predict(d.logK).heads }));
 }
 
 /** Splits observations by test, in obs.csv order within each test. */
@@ -183,11 +207,15 @@ function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
-function robustnessOf(c: AggregateCase, pick: CellPick, included: readonly DoneMember[], rows: readonly MemberRow[]): Robustness {
-  const modes = ensembleModes(included.map((m) => m.index), included.map((m) => pick(m.logK)), included.map((m) => m.logK), included.map((m) => m.misfit));
+function robustnessOf(c: AggregateCase, pick: CellPick, draws: readonly EnsembleDraw[], rows: readonly MemberRow[]): Robustness {
+  const stride = Math.max(1, Math.ceil(draws.length / MAX_MODE_DRAWS));
+  const clustered = draws.filter((_, k) => k % stride === 0);
+  const modes = ensembleModes(clustered.map((d) => d.member), clustered.map((d) => pick(d.logK)), clustered.map((d) => d.logK), clustered.map((d) => d.misfit));
+  // Samples of one chain share its index: a mode lists each chain once, its weight is its share of samples.
+  for (const mode of modes.modes) mode.members = [...new Set(mode.members)].sort((a, b) => a - b);
   const truth = c.truthLogK ? pick(c.truthLogK) : null;
   const modeErrors = modes.modes.map((mode) => (truth ? relativeL2(pick(mode.meanLogK), truth) : null));
-  const probability = c.threshold ? exceedanceProbability(included.map((m) => m.logK), c.threshold.value) : null;
+  const probability = c.threshold ? exceedanceProbability(draws.map((d) => d.logK), c.threshold.value) : null;
   let brier: number | null = null;
   let brierSkill: number | null = null;
   let reliability: Reliability | null = null;
@@ -236,26 +264,28 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     included: included.map((m) => m.index),
     excluded: done.filter((m) => !keep(m)).map((m) => ({ index: m.index, misfit: m.misfit })),
     failed: failed.map((m) => ({ index: m.index, error: m.error })),
-    logK: null, heads: null, metrics: null, logKLevelSpread: null, robustness: null,
+    logK: null, heads: null, metrics: null, logKLevelSpread: null, robustness: null, chains: null,
   };
   if (included.length === 0) return result;
-  result.logK = cellStats(included.map((m) => m.logK));
-  result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(included.map((m) => m.heads[t])));
-  if (c.logKLevelFree && included.length >= 2) {
+  const draws = ensembleDraws(c, included);
+  if (included.some((m) => m.chain)) result.chains = summariseChains(included, pick, c.active);
+  result.logK = cellStats(draws.map((d) => d.logK));
+  result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(draws.map((d) => d.heads[t])));
+  if (c.logKLevelFree && draws.length >= 2) {
     // Each member's level as a one-cell field: its standard deviation over members is the spread.
     const level = (logK: Float64Array) => {
       const a = pick(logK);
       return a.reduce((s, v) => s + v, 0) / a.length;
     };
-    result.logKLevelSpread = cellStats(included.map((m) => [level(m.logK)])).std[0];
+    result.logKLevelSpread = cellStats(draws.map((d) => [level(d.logK)])).std[0];
   }
-  result.robustness = robustnessOf(c, pick, included, rows);
+  result.robustness = robustnessOf(c, pick, draws, rows);
   if (c.truthLogK && c.truthHeads && c.predict) {
     const meanField = c.predict(result.logK.mean);
-    const enough = included.length >= 2;
-    const memberHeads = enough ? included.map((m) => concat(m.heads.map(pick))) : [];
+    const enough = draws.length >= 2;
+    const memberHeads = enough ? draws.map((d) => concat(d.heads.map(pick))) : [];
     const truthHeads = concat(c.truthHeads.map(pick));
-    const memberLogK = enough ? included.map((m) => pick(m.logK)) : [];
+    const memberLogK = enough ? draws.map((d) => pick(d.logK)) : [];
     const truthLogK = pick(c.truthLogK);
     result.metrics = {
       mean: fieldMetrics(c, pick, result.logK.mean, meanField.heads, meanField.predicted)!,

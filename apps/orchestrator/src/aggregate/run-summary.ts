@@ -46,6 +46,7 @@ export function buildRunSummary({ run, result, maxMisfit, missing, budgets, rate
     included: result.included, excluded: result.excluded, failed: result.failed, missing,
     ensemble: result.metrics, logKLevelSpread: result.logKLevelSpread,
     robustness: robustnessSummary(result),
+    chains: result.chains ? (({ rHatMap: _map, ...numbers }) => numbers)(result.chains) : null,
     waterBudget: budgets.length > 0 ? { rateUnit: rateUnit ?? null, tests: budgets } : null,
     memberTable: result.rows,
     ensembleFiles,

@@ -36,7 +36,7 @@ describe('case content', () => {
     const files = readCaseFiles(SITE);
     const context = {
       run: 'site-0a1b2c3d', case: { name: 'site', hash: caseFilesHash(files), files }, prior: null,
-      method: 'pixel' as const, mode: 'rml' as const, iters: 5, param: 'latent' as const, refine: 0, initLogK: 0, backend: 'auto' as const,
+      method: 'pixel' as const, mode: 'rml' as const, iters: 5, param: 'latent' as const, refine: 0, burnIn: 0, steps: 1, thin: 1, initLogK: 0, backend: 'auto' as const,
     };
     const job = decodeMemberJob(JSON.parse(JSON.stringify(encodeMemberJob(context, { index: 0, seed: 1 }, 0))), 'site-0a1b2c3d/0');
     const worker = join(root, 'worker-case');

@@ -20,6 +20,7 @@ export async function runMembers(ctx: MemberContext, members: MemberSpec[], repo
     {
       method: config.method as InvertOptions['method'], mode: config.mode, members, iterations: config.iters,
       param: config.param, refineIterations: config.refine, pixelInitLogK: config.initLogK,
+      mcmcBurnIn: config.burnIn, mcmcSteps: config.steps, mcmcThin: config.thin,
     },
     report ? (p) => report(p.member, p.iteration, p.misfit, p.regulariser) : undefined,
   );

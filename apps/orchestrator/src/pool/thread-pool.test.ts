@@ -8,7 +8,7 @@ import type { MemberTask, WorkerConfig } from './task.ts';
 import { ThreadPoolExecutor, WORKER_FILE } from './thread-pool.ts';
 
 const ITERS = 20;
-const config: WorkerConfig = { caseDir: writeTestCase(), prior: null, method: 'pixel', mode: 'rml', iters: ITERS, param: 'latent', refine: 0, initLogK: 0, backend: 'auto' };
+const config: WorkerConfig = { caseDir: writeTestCase(), prior: null, method: 'pixel', mode: 'rml', iters: ITERS, param: 'latent', refine: 0, burnIn: 0, steps: 1, thin: 1, initLogK: 0, backend: 'auto' };
 // Set before the pool starts: worker threads copy the environment when they are created.
 process.env[FAULT_ENV] = 'crash:member=7';
 const pool = new ThreadPoolExecutor({ workers: 2, config });

@@ -10,7 +10,7 @@ import { decodeMemberJob, decodeTaskResult, encodeMemberJob, encodeTaskResult, m
 const files: CaseFiles = { 'case.json': Buffer.from('{"format":"x"}'), 'obs.csv': Buffer.from('x,y,head,sigma,test\n') };
 const context: MemberJobContext = {
   run: 'demo-0a1b2c3d', case: { name: 'demo', hash: caseFilesHash(files), files },
-  prior: { name: 'tiny', hash: sha256Hex([Buffer.from('weights')]) }, method: 'vae', mode: 'rml', iters: 15, param: 'latent', refine: 0, initLogK: 0, backend: 'auto',
+  prior: { name: 'tiny', hash: sha256Hex([Buffer.from('weights')]) }, method: 'vae', mode: 'rml', iters: 15, param: 'latent', refine: 0, burnIn: 0, steps: 1, thin: 1, initLogK: 0, backend: 'auto',
 };
 const b64 = (value: unknown) => Buffer.from(packBinary(value)).toString('base64');
 

@@ -70,6 +70,9 @@ const memberJobSchema = z.strictObject({
   iters: int(1),
   param: z.enum(LATENT_PARAMS),
   refine: int(0),
+  burnIn: int(0),
+  steps: int(1),
+  thin: int(1),
   initLogK: z.number(),
   backend: z.enum(BACKEND_CHOICES),
 });

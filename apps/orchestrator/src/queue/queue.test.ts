@@ -177,7 +177,7 @@ suite(`queue mode${HAVE_REDIS ? '' : ' (skipped: redis-server is not on PATH; ap
       const files = readCaseFiles(caseDir);
       const context = (hash: string): MemberJobContext => ({
         run: 'probe', case: { name: 'case', hash: caseFilesHash(files), files }, prior: { name: 'tiny', hash },
-        method: 'vae', mode: 'multistart', iters: 5, param: 'latent', refine: 0, initLogK: 0, backend: 'auto',
+        method: 'vae', mode: 'multistart', iters: 5, param: 'latent', refine: 0, burnIn: 0, steps: 1, thin: 1, initLogK: 0, backend: 'auto',
       });
       // Polled from the job's state, as the executor's reconciliation does: a QueueEvents reader can
       // miss an event published before its first read (seen once under load: the test hung).

@@ -101,6 +101,25 @@ function robustnessSection(result: AggregateResult): string {
   return `<h2>Robustness</h2>\n${lines.join('\n')}`;
 }
 
+/** Mode mcmc: the chains' diagnostics, and a warning when they have not mixed. */
+function chainsSection(result: AggregateResult): string {
+  const ch = result.chains;
+  if (!ch) return '';
+  const lines = [
+    `<p>${ch.chains} chains in the statistics, ${ch.samplesPerChain} kept samples each (burn-in ${ch.burnIn} steps, every ${ch.thin}th state kept after it); the ensemble statistics pool all ${ch.chains * ch.samplesPerChain} samples.</p>`,
+  ];
+  if (ch.warning) lines.push(`<p class="warn">${escapeHtml(ch.warning)}.</p>`);
+  if (ch.logK && ch.misfit) {
+    lines.push(htmlTable('chain-diagnostics', ['quantity', 'R̂ median', 'R̂ max', 'share R̂ > 1.01', 'share R̂ > 1.1', 'bulk ESS median', 'bulk ESS min'], [
+      ['ln K per cell', fmt(ch.logK.rHatMedian, 3), fmt(ch.logK.rHatMax, 3), fmt(ch.logK.shareAbove101, 3), fmt(ch.logK.shareAbove110, 3), fmt(ch.logK.essMedian, 1), fmt(ch.logK.essMin, 1)],
+      ['χ²/M', fmt(ch.misfit.rHat, 3), '', '', '', fmt(ch.misfit.essBulk, 1), ''],
+    ]));
+  }
+  lines.push(htmlTable('chains', ['chain', 'acceptance after burn-in', 'step size δ'], ch.perChain.map((c) => [`#${c.member}`, fmt(c.acceptance, 3), c.stepSize.toExponential(2)])));
+  return `<h2>Chains (mcmc)</h2>
+${lines.join('\n')}`;
+}
+
 /** One row per test: IN / OUT of every term, the totals and MODFLOW's percent discrepancy. */
 function budgetTable(budgets: { test: string; budget: WaterBudget }[], unit: string | undefined): string {
   const terms = BUDGET_TERMS.filter((t) => budgets.some(({ budget: b }) => b.in[t] !== 0 || b.out[t] !== 0));
@@ -138,6 +157,7 @@ ${c.members} members × ${c.iters} iterations, run seed ${c.seed}, backend <b>${
 ${lists.join('\n')}
 <h2>Metrics</h2>
 ${metricsTable(result)}
+${chainsSection(result)}
 ${robustnessSection(result)}
 ${budgets && budgets.length > 0 ? `<h2>Water budget</h2>\n${budgetTable(budgets, rateUnit)}` : ''}
 <h2>Figures</h2>

@@ -70,8 +70,9 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
       renderFieldMap(c.truthLogK, nx, ny, { title: 'true ln K', barLabel: 'ln K', range: logKRange, sensors, geometry }));
   }
   if (result.logK) {
-    const n = result.included.length;
-    add('logk_mean.svg', `Ensemble mean of ln K over the ${n} included members.`,
+    const n = result.chains ? result.chains.chains * result.chains.samplesPerChain : result.included.length;
+    const over = result.chains ? `the ${n} pooled samples of the ${result.included.length} included chains` : `the ${n} included members`;
+    add('logk_mean.svg', `Ensemble mean of ln K over ${over}.`,
       renderFieldMap(result.logK.mean, nx, ny, { title: `mean ln K (n = ${n})`, barLabel: 'ln K', range: logKRange, sensors, geometry }));
     add('logk_std.svg', 'Ensemble standard deviation of ln K (sample, n-1).',
       renderFieldMap(result.logK.std, nx, ny, { title: 'σ of ln K', barLabel: 'σ ln K', colormap: 'magma', sensors, geometry }));
@@ -88,6 +89,11 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
         add('reliability.svg', 'Reliability diagram of the probability map: per bin of predicted probability, the share of its cells whose true ln K exceeds the threshold.',
           reliabilityPlot(r.reliability.bins, r.threshold.value));
       }
+    }
+    const chains = result.chains;
+    if (chains?.rHatMap) {
+      add('logk_rhat.svg', `Rank-normalised split-R̂ of ln K per cell over the ${chains.chains} chains (mixed: ≤ 1.01).`,
+        renderFieldMap(chains.rHatMap, nx, ny, { title: 'R̂ of ln K', barLabel: 'R̂', colormap: 'magma', sensors, geometry }));
     }
     if (r && r.modes.modes.length > 1) {
       add('logk_modes.svg', `Mean ln K of each mode of the members (${r.modes.rule}); weight = share of the members.`,
@@ -124,6 +130,23 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
           references: [{ y: 1, label: 'χ²/M = 1 (noise level)' }, ...(Number.isFinite(maxMisfit) ? [{ y: maxMisfit, label: `--max-misfit ${maxMisfit}`, colour: [200, 0, 0] as Rgb }] : [])],
         },
       ));
+    const chained = done.filter((m) => m.chain);
+    if (chained.length > 0) {
+      const traces = chained.map((m) => {
+        const from = m.chain!.from;
+        return {
+          x: Array.from(m.history.iteration.subarray(from), (k) => k - from), y: m.history.misfit.subarray(from),
+          ...(included.has(m.index) ? {} : { colour: EXCLUDED, dashed: true }),
+        };
+      });
+      const values = traces.flatMap((t) => Array.from(t.y)).filter((v) => v > 0 && Number.isFinite(v));
+      const burnIn = chained[0].chain!.burnIn;
+      add('chain_traces.svg', 'Trace of χ²/M along each chain after its descent, burn-in included (dashed grey vertical: its end); dashed grey curves: chains left out.',
+        renderLinePlot(
+          [...traces, { x: [burnIn, burnIn], y: [Math.min(...values), Math.max(...values)], colour: DIAGONAL, dashed: true, label: 'end of burn-in' }],
+          { title: 'chain traces', xLabel: 'chain step', yLabel: 'χ²/M', logY: true, references: [{ y: 1, label: 'χ²/M = 1 (noise level)' }] },
+        ));
+    }
     const traced = done.filter((m) => m.history.logKError);
     if (traced.length > 0) {
       add('logk_error_curves.svg', 'Relative L₂ error of ln K against the true field, per iteration, for every finished member (the case has a truth); dashed grey: left out.',

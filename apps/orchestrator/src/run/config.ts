@@ -32,6 +32,12 @@ export interface NumericalConfig {
   param: LatentParam;
   /** ldim: pixel-space refine iterations after the latent descent; 0 = none. */
   refine: number;
+  /** mcmc: chain steps after the descent with step-size adaptation, not kept. */
+  burnIn: number;
+  /** mcmc: chain steps after burn-in. */
+  steps: number;
+  /** mcmc: keep every thin-th state after burn-in. */
+  thin: number;
   /**
    * pixel, pinn: start level of ln K (ln of K in the case's units); 0 for other methods. Without wells
    * heads do not change when K is scaled, so these methods keep the level they start at.
@@ -43,7 +49,7 @@ export interface NumericalConfig {
 }
 
 /** The settings of a run that every member shares and a worker needs, besides where the case and prior are. */
-export const MEMBER_SETTING_KEYS = ['method', 'mode', 'iters', 'param', 'refine', 'initLogK', 'backend'] as const;
+export const MEMBER_SETTING_KEYS = ['method', 'mode', 'iters', 'param', 'refine', 'burnIn', 'steps', 'thin', 'initLogK', 'backend'] as const;
 export type MemberSettings = Pick<NumericalConfig, (typeof MEMBER_SETTING_KEYS)[number]>;
 
 /** Just the member settings of a config, a job or a worker config. */
@@ -83,6 +89,9 @@ export const INVERT_CONFIG_DEFAULTS = {
   param: INVERT_DEFAULTS.param,
   /** iterations (the optimiser's default) */
   refine: INVERT_DEFAULTS.refineIterations,
+  burnIn: INVERT_DEFAULTS.mcmcBurnIn,
+  steps: INVERT_DEFAULTS.mcmcSteps,
+  thin: INVERT_DEFAULTS.mcmcThin,
   /**
    * ln K; null = resolved when the run is prepared (resolveInitLogK): the mean ln K of the training set
    * of the case's prior where there is one, else this optimiser default (K = 1). run.json holds the number.
@@ -103,12 +112,12 @@ export const INVERT_CONFIG_DEFAULTS = {
 
 /** The numerical keys, in the order they are compared on resume. */
 export const NUMERICAL_KEYS: (keyof NumericalConfig)[] = [
-  'case', 'prior', 'method', 'mode', 'members', 'iters', 'param', 'refine', 'initLogK', 'seed', 'backend',
+  'case', 'prior', 'method', 'mode', 'members', 'iters', 'param', 'refine', 'burnIn', 'steps', 'thin', 'initLogK', 'seed', 'backend',
 ];
 
 /** The command-line name of a numerical key (for messages). */
 export function optionName(key: keyof NumericalConfig): string {
-  return key === 'initLogK' ? 'init-logk' : key;
+  return key === 'initLogK' ? 'init-logk' : key === 'burnIn' ? 'burn-in' : key;
 }
 
 /** Default members per task: up to INVERT_CONFIG_DEFAULTS.batch (batched tensor ops amortise per-task cost),

@@ -59,7 +59,7 @@ export function runNumbers(run: string): Map<string, Buffer> {
   for (const f of memberFiles(run)) {
     const r = decodeMemberRecord(readFileSync(join(run, 'members', f)), f);
     if (r.status !== 'done') continue;
-    const parts = [r.logK, ...r.heads, r.predicted, r.history.misfit, r.history.regulariser];
+    const parts = [r.logK, ...r.heads, r.predicted, r.history.misfit, r.history.regulariser, ...(r.chain ? [r.chain.samples, r.chain.acceptance] : [])];
     out.set(`members/${f}`, Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
   }
   return out;

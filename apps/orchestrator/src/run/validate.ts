@@ -74,6 +74,13 @@ export function validateInvert(config: InvertConfig, c: ValidatedCase): string |
   if (!LATENT_PARAMS.includes(config.param)) throw new Error(`--param must be one of ${LATENT_PARAMS.join(', ')}, got '${config.param}'`);
   if (config.param !== 'latent' && config.method !== 'ldim') throw new Error(`--param ${config.param} is for --method ldim, got --method ${config.method}`);
   checkInteger('refine', config.refine, 0);
+  if (config.mode === 'mcmc' && config.method !== 'ldim') {
+    throw new Error(`--mode mcmc samples the initial noise z_T of ldim's prior (exactly N(0, I)): use --method ldim, got --method ${config.method}`);
+  }
+  checkInteger('burn-in', config.burnIn, 0);
+  checkInteger('steps', config.steps, 1);
+  checkInteger('thin', config.thin, 1);
+  if (config.thin > config.steps) throw new Error(`--thin ${config.thin} keeps no sample of --steps ${config.steps}: use a thin <= steps`);
   if (!Number.isFinite(config.initLogK)) throw new Error(`--init-logk must be a finite number, got '${String(config.initLogK)}'`);
   if (config.initLogK !== 0 && !METHODS_WITH_INIT_LOGK.includes(config.method)) initLogKMisused(config.method);
   checkInteger('workers', config.workers, 1);

@@ -29,6 +29,9 @@ interface InvertOptionValues {
   iters?: string;
   param?: string;
   refine?: string;
+  burnIn?: string;
+  steps?: string;
+  thin?: string;
   initLogk?: string;
   seed?: string;
   devices?: string;
@@ -65,6 +68,9 @@ export function registerInvert(program: Command): void {
     .option('--iters <n>', `optimiser iterations per member (default ${d.iters})`)
     .option('--param <p>', `ldim unknown: ${LATENT_PARAMS.join(' | ')} (noise: z_T of the DDIM chain) (default ${d.param})`)
     .option('--refine <n>', `ldim: pixel-space refine iterations after the latent descent, 0 = none (default ${d.refine})`)
+    .option('--steps <n>', `mcmc: chain steps after burn-in (default ${d.steps})`)
+    .option('--burn-in <n>', `mcmc: chain steps after the descent (--iters) that adapt the step size and are not kept (default ${d.burnIn})`)
+    .option('--thin <n>', `mcmc: keep every n-th chain state after burn-in (default ${d.thin})`)
     .option('--init-logk <y>', "pixel, pinn: start level of ln K (default: the mean ln K of the training set of the prior (--prior or the case's), else 0)")
     .option('--seed <s>', `run seed; member m uses a seed derived from (seed, m) (default ${d.seed})`)
     .option('--devices <list>', "'cpu' (one local pool, default) or GPU ids 0,1,...: one worker process per id")
@@ -94,6 +100,12 @@ function explicitOptions(o: InvertOptionValues): Partial<InvertConfig> {
   if (o.param !== undefined) out.param = o.param as InvertConfig['param'];
   const refine = int('refine', o.refine, 0);
   if (refine !== undefined) out.refine = refine;
+  const burnIn = int('burn-in', o.burnIn, 0);
+  if (burnIn !== undefined) out.burnIn = burnIn;
+  const steps = int('steps', o.steps, 1);
+  if (steps !== undefined) out.steps = steps;
+  const thin = int('thin', o.thin, 1);
+  if (thin !== undefined) out.thin = thin;
   if (o.initLogk !== undefined) {
     const y = o.initLogk.trim() === '' ? NaN : Number(o.initLogk);
     if (!Number.isFinite(y)) throw new Error(`--init-logk must be a finite number, got '${o.initLogk}'`);
