@@ -4,10 +4,12 @@
 // setting (49 sensors, one test; --tests 4 adds three pumping tests). ldim / vae: 8 members batched
 // through decoder, darcySolveOp and denoiser with the shipped preset's architecture (random weights:
 // timing does not depend on their values), on one thread. pixel: members one after another.
-// Target: ldim <= 20 ms per member-iteration.
+// Target: ldim <= 20 ms per member-iteration. --write-docs writes the table into docs/BENCHMARKS.md,
+// block invert (or invert/VARIANT for another preset, test count or backend; bench-docs.ts).
 import { buildInversionProblem, invert, type InversionMethod } from '@ldinv/optim';
 import { fourierField, solveHeads, type DarcyProblem } from '@ldinv/solver';
 import { initBackend, type BackendChoice } from '@ldinv/tensor';
+import { docsRequested, findFigure, variantName, writeBenchDocs, type Figure } from './bench-docs.ts';
 import { flag } from './invert-runs.ts';
 import { randomPresetPrior } from './random-prior.ts';
 
@@ -15,10 +17,14 @@ const quick = process.argv.includes('--quick');
 const backend = flag('backend', 'wasm') as BackendChoice;
 const presetName = flag('preset', 'bimaterial-64');
 const testCount = Number(flag('tests', '1'));
+const variant = variantName([presetName !== 'bimaterial-64' && presetName, testCount !== 1 && `tests-${testCount}`, backend !== 'wasm' && backend]);
+const writeDocs = docsRequested('invert', variant);
+const figures: Figure[] = [];
 const report = await initBackend({ backend });
 
 function emit(figure: string, value: number, extra: Record<string, unknown> = {}): void {
   const line = { bench: 'invert', figure, grid: 64, preset: presetName, tests: testCount, value: Number(value.toPrecision(4)), backend: report.backend, ...extra };
+  figures.push(line);
   console.log(JSON.stringify(quick ? { ...line, quick: true } : line));
 }
 
@@ -74,5 +80,21 @@ for (const { method, members, target } of runs) {
   emit(`${method} ms per member-iteration`, median(timings), {
     members, iterations, repeats, range: [Math.min(...timings), Math.max(...timings)].map((v) => Number(v.toPrecision(3))),
     ...(target ? { targetMs: target } : {}),
+  });
+}
+
+if (writeDocs) {
+  writeBenchDocs({
+    bench: 'invert', variant, backend: report.backend,
+    tables: [{
+      caption: `64², 49 sensors, ${testCount} pumping test${testCount > 1 ? 's' : ''}; the ${presetName} preset's networks (random weights), `
+        + `one thread; median of ${repeats} timings of ${iterations} iterations.`,
+      columns: ['method', 'ms per member-iteration (median)', `range of the ${repeats} timings`, 'members', 'target ms'],
+      rows: runs.map(({ method, members, target }) => {
+        const f = findFigure(figures, `${method} ms per member-iteration`);
+        const [lo, hi] = f.range as number[];
+        return [method, f.value, `${lo}–${hi}`, members, target ?? null];
+      }),
+    }],
   });
 }

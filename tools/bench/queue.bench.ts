@@ -5,9 +5,12 @@
 // local), and the queue's overhead per member. Each run is a fresh `ldinv invert` process; workers
 // start before it and build their pool at their first job, as the local pool does at run start.
 // Workload as `npm run bench -- ensemble`: pixel/rml on a noise-free 128x128 bimaterial case, batch 1.
+// --write-docs writes the table into docs/BENCHMARKS.md, block queue (or queue/VARIANT; bench-docs.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { basename } from 'node:path';
 import { haveRedisServer, startLocalRedis } from '@ldinv/orchestrator';
+import { docsRequested, figureValue, findFigure, variantName, writeBenchDocs, type Figure } from './bench-docs.ts';
 import { benchCase, flag, LDINV_BIN, runInvert, type InvertRun } from './invert-runs.ts';
 
 const argv = process.argv;
@@ -18,9 +21,17 @@ const method = flag('method', 'pixel');
 const grid = Number(flag('grid', quick ? '64' : '128'));
 const repeat = Number(flag('repeat', '1'));
 const WORKERS = 2;
+const givenCase = argv.includes('--case') ? flag('case', '') : '';
+// Any workload but the default writes a block of its own, so a trial run never overwrites the table.
+const variant = variantName([
+  method !== 'pixel' && method, givenCase ? basename(givenCase) : grid !== 128 && `sim${grid}`, members !== 12 && `${members}members`, iters !== 200 && `${iters}iters`,
+]);
+const writeDocs = docsRequested('queue', variant);
+const figures: Figure[] = [];
 
 function emit(figure: string, value: number, extra: Record<string, unknown> = {}): void {
   const line = { bench: 'queue', figure, value: Number(value.toPrecision(4)), method, members, iters, grid, ...extra };
+  figures.push(line);
   console.log(JSON.stringify(quick ? { ...line, quick: true } : line));
 }
 
@@ -89,3 +100,29 @@ emit('queue / local throughput (after start-up)', ratio((r) => r.steadyPerMinute
 // time T plus the overhead (all of it counted, though the return path overlaps the next member).
 const T = mean((r) => r.session.taskMs / members, 'queue');
 emit('queue / local throughput (from overheads)', (T + mean((r) => r.session.overheadMs / members, 'local')) / (T + mean((r) => r.session.overheadMs / members, 'queue')), { target: '>= 0.9', taskMs: Math.round(T) });
+
+if (writeDocs) {
+  const both = (figure: string, scale = 1) => (['local', 'queue'] as const).map((mode) => figureValue(figures, figure, { mode }) * scale);
+  const pairs = findFigure(figures, 'queue / local throughput (wall)').pairs as number[];
+  writeBenchDocs({
+    bench: 'queue', variant,
+    tables: [{
+      caption: `${method}/rml on ${givenCase ? `\`${givenCase}\`` : `a noise-free ${grid}² bimaterial case`}, ${members} members, ${iters} iterations: `
+        + `\`ldinv invert --workers ${WORKERS}\` against \`ldinv invert --queue\` served by ${WORKERS} \`ldinv worker --workers 1\` through a local redis-server, `
+        + `${repeat} run${repeat > 1 ? 's' : ''} of each, alternating. Target: queue ≥ 0.9 of local throughput.`,
+      columns: ['figure', 'local', 'queue'],
+      rows: [
+        [`members per minute (wall, mean of ${repeat})`, ...both('members per minute (wall)')],
+        ['members per minute (after worker start-up)', ...both('members per minute (after worker start-up)')],
+        [`queue / local throughput (wall), median of the pairs (${pairs.join(', ')})`, null, figureValue(figures, 'queue / local throughput (wall)')],
+        ['queue / local throughput (after start-up)', null, figureValue(figures, 'queue / local throughput (after start-up)')],
+        ['queue / local throughput the overheads allow on an idle machine', null, figureValue(figures, 'queue / local throughput (from overheads)')],
+        ['overhead per member, ms (local: dispatch + transfer + persistence; queue: job taken → member started, plus member done → stored)', ...both('overhead per member ms')],
+        ['member compute time in the worker, s', ...both('task ms per member (in the worker)', 1e-3)],
+        ['worker start-up, s', ...both('worker start-up ms', 1e-3)],
+        // Local mode's process CPU includes its worker threads: not the orchestrator's share.
+        ['orchestrator CPU per member, ms', null, figureValue(figures, 'orchestrator CPU ms per member', { mode: 'queue' })],
+      ],
+    }],
+  });
+}

@@ -6,14 +6,16 @@
 // 2. Ensembles of 4, 16 and 64 members on 1 and 2 workers, each a fresh `ldinv invert` process on the
 //    shipped bimaterial case (ldim with its shipped prior when present, else pixel); wall time and the
 //    growth exponent of wall time against members.
-// Writes docs/results/scaling.svg (log-log) and prints one JSON line per figure.
+// Writes docs/results/scaling.svg (log-log; scaling-VARIANT.svg for another workload) and prints one JSON line per figure; --write-docs writes the
+// tables into docs/BENCHMARKS.md, block scaling (or scaling/VARIANT; bench-docs.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { buildInversionProblem, invert } from '@ldinv/optim';
 import { renderLinePlot } from '@ldinv/orchestrator';
 import { fourierField, solveHeads } from '@ldinv/solver';
 import { initBackend } from '@ldinv/tensor';
+import { docsRequested, figureValue, variantName, writeBenchDocs, type Figure } from './bench-docs.ts';
 import { flag, runInvert } from './invert-runs.ts';
 import { randomPresetPrior } from './random-prior.ts';
 
@@ -21,10 +23,19 @@ const quick = process.argv.includes('--quick');
 const iterations = Number(flag('iters', quick ? '4' : '20'));
 const ensembleIters = Number(flag('ensemble-iters', quick ? '5' : '50'));
 const out = flag('out', quick ? tmpdir() : 'docs/results');
+const caseDir = flag('case', 'cases/bimat64');
+const method = flag('method', 'ldim');
+// Any workload but the default writes a block of its own, so a trial run never overwrites the table.
+const variant = variantName([
+  method !== 'ldim' && method, caseDir !== 'cases/bimat64' && basename(caseDir), iterations !== 20 && `${iterations}iters`, ensembleIters !== 50 && `${ensembleIters}ensemble-iters`,
+]);
+const writeDocs = docsRequested('scaling', variant);
+const figures: Figure[] = [];
 const report = await initBackend({ backend: 'wasm' });
 
 function emit(figure: string, value: number, extra: Record<string, unknown> = {}): void {
   const line = { bench: 'scaling', figure, value: Number(value.toPrecision(4)), backend: report.backend, ...extra };
+  figures.push(line);
   console.log(JSON.stringify(quick ? { ...line, quick: true } : line));
 }
 
@@ -73,8 +84,6 @@ const gridExponent = growthExponent(grids.map((n) => n * n), perIteration);
 emit('growth exponent of iteration time in unknowns (32² to 128²)', gridExponent);
 
 // 2. Ensembles against members and workers.
-const caseDir = flag('case', 'cases/bimat64');
-const method = flag('method', 'ldim');
 const sizes = quick ? [2, 4] : [4, 16, 64];
 const walls: Record<number, number[]> = { 1: [], 2: [] };
 for (const workers of [1, 2]) {
@@ -97,5 +106,29 @@ const plot = renderLinePlot(
   ],
   { title: `Ensemble wall time (${ensembleIters} iterations per member)`, xLabel: 'members', yLabel: 'wall time (s)', logX: true, logY: true },
 );
-writeFileSync(join(out, 'scaling.svg'), plot.toSvg());
-console.error(`scaling: wrote ${join(out, 'scaling.svg')}`);
+// A trial workload must not replace the plot the docs show.
+const svgName = variant ? `scaling-${variant}.svg` : 'scaling.svg';
+writeFileSync(join(out, svgName), plot.toSvg());
+console.error(`scaling: wrote ${join(out, svgName)}`);
+
+if (writeDocs) {
+  const at = (figure: string, where: Record<string, unknown> = {}) => figureValue(figures, figure, where);
+  const exponent = (workers: number) => at('growth exponent of ensemble wall time in members', { workers }).toFixed(2);
+  writeBenchDocs({
+    bench: 'scaling', variant, backend: report.backend,
+    tables: [
+      {
+        caption: `One LD-DIM member-iteration (bimaterial-64 architecture, random weights, one member, one thread), mean of ${iterations} iterations; `
+          + `growth exponent ${at('growth exponent of iteration time in unknowns (32² to 128²)').toFixed(2)} in the number of unknowns.`,
+        columns: ['grid', 'unknowns', 'ms per iteration', 's per 200-iteration member'],
+        rows: grids.map((n) => [`${n}²`, n * n, at('ldim ms per iteration, one member', { grid: n }), at('ldim s per 200-iteration member (from the per-iteration time)', { grid: n })]),
+      },
+      {
+        caption: `Ensembles of \`${caseDir}\`, ${method}, ${ensembleIters} iterations per member, each a fresh \`ldinv invert\` `
+          + `(plot [docs/results/${svgName}](results/${svgName})); growth exponent in members ${exponent(1)} on one worker, ${exponent(2)} on two.`,
+        columns: ['members', 'wall s, 1 worker', 'wall s, 2 workers', 'speed-up 2 vs 1 workers'],
+        rows: sizes.map((members, k) => [members, walls[1][k], walls[2][k], at('speed-up 2 vs 1 workers', { members })]),
+      },
+    ],
+  });
+}

@@ -6,10 +6,14 @@
 // A site of 128 x 64 cells with every feature (dx != dy, thickness, an inactive outcrop, a river of
 // fixed heads, side head and side flux, recharge, three pumping tests) is timed beside it, as a ratio
 // to the unit square of 128^2 in the same run.
-// --quick takes fewer repeats and says so in its JSON lines.
+// --quick takes fewer repeats and says so in its JSON lines; --write-docs writes the tables into
+// docs/BENCHMARKS.md (bench-docs.ts).
 import { DarcySystem, factorStats, fourierField, lossAndGradient, type DarcyProblem, type Site } from '@ldinv/solver';
+import { docsRequested, figureValue, findFigure, writeBenchDocs, type DocTable, type Figure } from './bench-docs.ts';
 
 const quick = process.argv.includes('--quick');
+const writeDocs = docsRequested('solver');
+const figures: Figure[] = [];
 const GRIDS = [
   { n: 64, repeats: 200, targetMs: 2 },
   { n: 128, repeats: 60, targetMs: 10 },
@@ -18,6 +22,7 @@ const GRIDS = [
 
 function emit(figure: string, grid: number | null, value: number, extra: Record<string, unknown> = {}): void {
   const line = { bench: 'solver', figure, ...(grid ? { grid } : {}), value: Number(value.toPrecision(4)), ...extra };
+  figures.push(line);
   console.log(JSON.stringify(quick ? { ...line, quick: true } : line));
 }
 
@@ -121,3 +126,35 @@ function benchSite(): DarcyProblem {
   emit('site 128x64 forward+adjoint ms (3 tests)', null, median(times.site), { repeats: runs });
   emit('site 128x64 / unit square 128^2 (3 tests each)', null, median(times.site) / median(times.square));
 }
+
+/** BENCHMARKS.md's solver tables, from the figures printed above. */
+function docTables(): DocTable[] {
+  const at = (figure: string, grid?: number) => figureValue(figures, figure, grid ? { grid } : {});
+  const whole = GRIDS.map(({ n }) => findFigure(figures, 'forward+adjoint ms', { grid: n }));
+  const growth = at('growth 128^2 -> 256^2');
+  return [
+    {
+      caption: `One \`lossAndGradient\` call, median of ${whole.map((f) => f.repeats).join(' / ')} repeats after 3 warm-ups; `
+        + `growth 128² → 256²: ${growth.toFixed(1)}x (target ≤ 5x${growth <= 5 ? ', met' : ', not met'}).`,
+      columns: ['grid', 'unknowns', 'factor Mflop', 'median ms', 'min ms', 'ns / unknown (median)', 'target ms'],
+      rows: GRIDS.map(({ n, targetMs }, k) => [
+        `${n}²`, n * n, 1000 * at('factorisation GFLOP', n), whole[k].value, whole[k].minMs as number, at('forward+adjoint ns/unknown', n), targetMs,
+      ]),
+    },
+    {
+      caption: 'The same call in its parts:',
+      columns: ['part (median ms)', '128²', '256²', 'growth'],
+      rows: PARTS.map((part) => [part, at(`${part} ms`, 128), at(`${part} ms`, 256), at(`${part} ms`, 256) / at(`${part} ms`, 128)]),
+    },
+    {
+      caption: 'A site of 128 x 64 cells with every feature and three pumping tests, against the unit square of 128² with three tests in the same run:',
+      columns: ['figure', 'value'],
+      rows: [
+        ['site, forward + adjoint of the 3 tests, ms', at('site 128x64 forward+adjoint ms (3 tests)')],
+        ['site / unit square 128² (3 tests each)', at('site 128x64 / unit square 128^2 (3 tests each)')],
+      ],
+    },
+  ];
+}
+
+if (writeDocs) writeBenchDocs({ bench: 'solver', tables: docTables() });
