@@ -8,13 +8,13 @@
 //    growth exponent of wall time against members.
 // Writes docs/results/scaling.svg (log-log; scaling-VARIANT.svg for another workload) and prints one JSON line per figure; --write-docs writes the
 // tables into docs/BENCHMARKS.md, block scaling (or scaling/VARIANT; bench-docs.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { buildInversionProblem, invert } from '@ldinv/optim';
 import { renderLinePlot } from '@ldinv/orchestrator';
 import { fourierField, solveHeads } from '@ldinv/solver';
-import { initBackend } from '@ldinv/tensor';
+import { initBackend, writeFileAtomic } from '@ldinv/tensor';
 import { docsRequested, figureValue, variantName, writeBenchDocs, type Figure } from './bench-docs.ts';
 import { flag, runInvert } from './invert-runs.ts';
 import { randomPresetPrior } from './random-prior.ts';
@@ -108,7 +108,7 @@ const plot = renderLinePlot(
 );
 // A trial workload must not replace the plot the docs show.
 const svgName = variant ? `scaling-${variant}.svg` : 'scaling.svg';
-writeFileSync(join(out, svgName), plot.toSvg());
+writeFileAtomic(join(out, svgName), plot.toSvg());
 console.error(`scaling: wrote ${join(out, svgName)}`);
 
 if (writeDocs) {
