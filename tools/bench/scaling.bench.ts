@@ -6,8 +6,9 @@
 // 2. Ensembles of 4, 16 and 64 members on 1 and 2 workers, each a fresh `ldinv invert` process on the
 //    shipped bimaterial case (ldim with its shipped prior when present, else pixel); wall time and the
 //    growth exponent of wall time against members.
-// Writes docs/results/scaling.svg (log-log; scaling-VARIANT.svg for another workload) and prints one JSON line per figure; --write-docs writes the
-// tables into docs/BENCHMARKS.md, block scaling (or scaling/VARIANT; bench-docs.ts).
+// Writes docs/results/scaling.svg (log-log; scaling-VARIANT.svg for another workload) and prints one
+// JSON line per figure; --write-docs writes the tables into docs/BENCHMARKS.md, block scaling (or
+// scaling/VARIANT; bench-docs.ts).
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
