@@ -36,3 +36,4 @@ export { importDataset, MIN_IMPORTED_FIELDS } from './dataset-import.ts';
 export type { ImportDatasetOptions } from './dataset-import.ts';
 export { openDataset } from './dataset-reader.ts';
 export type { Batch, BatchOptions, Dataset } from './dataset-reader.ts';
+export { normalQuantile } from './normal-quantile.ts';

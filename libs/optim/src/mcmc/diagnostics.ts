@@ -3,9 +3,7 @@
 // rank-normalised split-R̂ (the larger of the bulk and the folded, tail-sensitive, value) and bulk ESS
 // with Geyer's initial monotone sequence. Rank normalisation makes both work for heavy tails and
 // bounded quantities such as a bimaterial ln K.
-import jstat from 'jstat';
-
-const { jStat } = jstat;
+import { normalQuantile } from '@ldinv/fields';
 
 /** Draws of one scalar: chains[c][n], every chain of the same length (≥ 4). */
 export type ChainDraws = readonly ArrayLike<number>[];
@@ -40,7 +38,7 @@ function rankNormalise(chains: Float64Array[]): Float64Array[] {
   }
   let offset = 0;
   return chains.map((c) => {
-    const z = Float64Array.from(c, (_, i) => jStat.normal.inv((rank[offset + i] - 0.375) / (S + 0.25), 0, 1));
+    const z = Float64Array.from(c, (_, i) => normalQuantile((rank[offset + i] - 0.375) / (S + 0.25)));
     offset += c.length;
     return z;
   });
