@@ -12,17 +12,23 @@ const depConstraints = [
     sourceTag: 'type:optim',
     onlyDependOnLibsWithTags: ['type:tensor', 'type:solver', 'type:prior', 'type:fields'],
   },
+  // Run directories (store, aggregation, figures, report): read by the CLI and by the studies alike.
   {
-    sourceTag: 'type:app',
+    sourceTag: 'type:runs',
     onlyDependOnLibsWithTags: ['type:tensor', 'type:solver', 'type:prior', 'type:fields', 'type:optim'],
   },
   {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:tensor', 'type:solver', 'type:prior', 'type:fields', 'type:optim', 'type:runs'],
+  },
+  // type:app only for tools/bench's throw-away redis-server (queue.bench); the studies read runs through @ldinv/runs.
+  {
     sourceTag: 'type:tools',
-    onlyDependOnLibsWithTags: ['type:tensor', 'type:solver', 'type:prior', 'type:fields', 'type:optim', 'type:app'],
+    onlyDependOnLibsWithTags: ['type:tensor', 'type:solver', 'type:prior', 'type:fields', 'type:optim', 'type:runs', 'type:app'],
   },
 ];
 
-// Only libs/tensor may import TensorFlow.js; only the app may import the pool, queue and run store.
+// Only libs/tensor may import TensorFlow.js; only the app may import the pool and queue (libs/runs owns the run store).
 const appOnly = ['piscina', 'bullmq', 'ioredis', 'comlink', 'cli-progress', 'commander'];
 
 export default [

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { buildInversionProblem, invert } from '@ldinv/optim';
-import { renderLinePlot } from '@ldinv/orchestrator';
+import { renderLinePlot } from '@ldinv/runs';
 import { fourierField, solveHeads } from '@ldinv/solver';
 import { initBackend, writeFileAtomic } from '@ldinv/tensor';
 import { docsRequested, figureValue, variantName, writeBenchDocs, type Figure } from './bench-docs.ts';

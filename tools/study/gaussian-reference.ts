@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseProblem, gaussianWhitening, readCase, type GaussianFieldSpec } from '@ldinv/fields';
 import { buildInversionProblem, DataMisfit, minimizeLbfgs, perturbData, relativeL2, type LbfgsResult } from '@ldinv/optim';
-import { aggregateCaseOf, aggregateMembers, doneMemberRecord, memberSeed, type DoneMember } from '@ldinv/orchestrator';
+import { aggregateCaseOf, aggregateMembers, doneMemberRecord, memberSeed, type DoneMember } from '@ldinv/runs';
 import { lossAndGradient, solveHeads } from '@ldinv/solver';
 import { createRng, deriveSeed, writeFileAtomic } from '@ldinv/tensor';
 import { caseSeeds, ensureCase, SETTINGS, studyRunSeed, type CaseSet, type SettingName } from './study-cases.ts';

@@ -1,8 +1,8 @@
 // The figures of a run's first n members, as an n-member run would have them: member seeds depend only
-// on (run seed, member index) (apps/orchestrator/src/run/plan.ts), so members 0..n−1 of a 32-member run
+// on (run seed, member index) (libs/runs/src/run-store/plan.ts), so members 0..n−1 of a 32-member run
 // are the members of the 8-member run with the same seed, and one run gives both ensemble sizes.
 import { readCase } from '@ldinv/fields';
-import { aggregateCaseOf, aggregateMembers, RunStore } from '@ldinv/orchestrator';
+import { aggregateCaseOf, aggregateMembers, RunStore } from '@ldinv/runs';
 import type { RunSummary } from './study-metrics.ts';
 
 /** A RunSummary of members 0..n−1 of the run in runDir (aggregated as the run aggregates, its --max-misfit). */

@@ -3,7 +3,7 @@
 // themselves (member records), so every figure is regenerated from the study's outputs.
 import { readCase } from '@ldinv/fields';
 import { intervalCoverage } from '@ldinv/optim';
-import { renderLinePlot, renderMosaic, RunStore, type DoneMember, type Series } from '@ldinv/orchestrator';
+import { renderLinePlot, renderMosaic, RunStore, type DoneMember, type Series } from '@ldinv/runs';
 
 export interface RunGroup {
   label: string;

@@ -1,6 +1,6 @@
 // The figures of a study cell (one ensemble run) read from its summary.json, and their averages over
 // the cases of a table row.
-import type { FieldMetrics } from '@ldinv/orchestrator';
+import type { FieldMetrics } from '@ldinv/runs';
 
 /** The parts of `ldinv aggregate`'s summary.json a study reads. */
 export interface RunSummary {

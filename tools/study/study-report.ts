@@ -1,5 +1,5 @@
 // docs/RESULTS.md from the study's figures: every number in it comes from results.json.
-import { RunStore } from '@ldinv/orchestrator';
+import { RunStore } from '@ldinv/runs';
 import { comparisonReadmeLines, comparisonSection, type ComparisonStudy } from './comparison-report.ts';
 import { SETTINGS, type SettingName } from './study-cases.ts';
 import type { ReferenceRow } from './gaussian-reference.ts';

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunStore } from '@ldinv/orchestrator';
+import { RunStore } from '@ldinv/runs';
 import { LDINV_BIN } from '../bench/invert-runs.ts';
 import type { RunSummary } from './study-metrics.ts';
 

@@ -1,7 +1,7 @@
 // "Run a member": optimise a batch of members with @ldinv/optim and return their outcomes. Nothing
 // here knows about threads, processes or files, so the pool, device processes and a queue share it.
 import { inObservationOrder, invert, type InvertOptions, type MemberResult, type MemberSpec } from '@ldinv/optim';
-import type { MemberOutcome } from '../run-store/member-record.ts';
+import type { MemberOutcome } from '@ldinv/runs';
 import type { MemberContext } from './member-context.ts';
 
 // optim's result and the stored outcome carry the same fields, apart from optim's timeMs (the

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import type { BackendReport } from '@ldinv/tensor';
-import type { BackendRecord } from '../run-store/run-manifest.ts';
+import type { BackendRecord } from '@ldinv/runs';
 
 /** npm package of each candidate @ldinv/tensor's initBackend tries. */
 export const PROVIDER_PACKAGES: Record<BackendReport['provider'], string> = {

@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendChoice, BackendReport } from '@ldinv/tensor';
-import type { BackendRecord } from '../run-store/run-manifest.ts';
+import type { BackendRecord } from '@ldinv/runs';
 import type { FromDevice, ToDevice } from './device-messages.ts';
 import type { Executor } from './executor.ts';
 import type { MemberTask, ProgressSink, TaskResult, WorkerConfig } from './task.ts';

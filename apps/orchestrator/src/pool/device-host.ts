@@ -4,7 +4,7 @@
 // TensorFlow its members run in that same thread, one task at a time (the binding must not be loaded
 // by a second thread, tensorflow/tfjs#8388); with wasm or cpu they run on its own thread pool.
 import { initBackend } from '@ldinv/tensor';
-import type { BackendRecord } from '../run-store/run-manifest.ts';
+import type { BackendRecord } from '@ldinv/runs';
 import { backendRecordOf } from './backend-record.ts';
 import type { FromDevice, ToDevice } from './device-messages.ts';
 import type { Executor } from './executor.ts';

@@ -1,7 +1,7 @@
 // Messages between the orchestrator and a device process (IPC with structured-clone serialisation,
 // so typed arrays stay binary).
 import type { BackendChoice, BackendReport } from '@ldinv/tensor';
-import type { BackendRecord } from '../run-store/run-manifest.ts';
+import type { BackendRecord } from '@ldinv/runs';
 import type { MemberTask, TaskResult, WorkerConfig } from './task.ts';
 
 export type ToDevice =

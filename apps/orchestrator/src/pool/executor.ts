@@ -1,6 +1,6 @@
 // The "process" role: something that runs member tasks somewhere (a thread pool here, device processes,
 // later a queue). The scheduler (submit role) sees only this interface.
-import type { BackendRecord } from '../run-store/run-manifest.ts';
+import type { BackendRecord } from '@ldinv/runs';
 import type { MemberTask, ProgressSink, TaskResult } from './task.ts';
 
 export interface Executor {

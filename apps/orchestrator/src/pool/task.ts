@@ -1,9 +1,7 @@
 // What travels between the orchestrator and a worker. Nothing here knows where a task runs.
 import type { MessagePort } from 'node:worker_threads';
 import type { MemberSpec } from '@ldinv/optim';
-import type { MemberOutcome } from '../run-store/member-record.ts';
-import type { BackendRecord } from '../run-store/run-manifest.ts';
-import type { MemberSettings } from '../run/config.ts';
+import type { MemberOutcome, BackendRecord, MemberSettings } from '@ldinv/runs';
 
 /** Static configuration, given once to every worker (piscina workerData, device process argv). */
 export interface WorkerConfig extends MemberSettings {
@@ -23,7 +21,7 @@ export interface WorkerTask extends MemberTask {
   progress?: MessagePort;
 }
 
-/** Result of one member (run-store/member-record.ts); its arrays are moved (transferred), not copied, back to the orchestrator. */
+/** Result of one member (@ldinv/runs' run-store/member-record.ts); its arrays are moved (transferred), not copied, back to the orchestrator. */
 export type { MemberOutcome };
 
 export interface TaskResult {

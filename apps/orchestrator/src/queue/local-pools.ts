@@ -8,7 +8,7 @@ import { writeCaseFiles } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
 import type { Executor } from '../pool/executor.ts';
 import type { WorkerConfig } from '../pool/task.ts';
-import { memberSettingsOf } from '../run/config.ts';
+import { memberSettingsOf } from '@ldinv/runs';
 import type { MemberJob } from './member-job.ts';
 import { findPrior } from './prior-lookup.ts';
 

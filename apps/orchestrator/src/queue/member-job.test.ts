@@ -1,10 +1,9 @@
 // The queue's wire format: a job carries its case and prior identity as msgpack data and comes back
 // whole; anything else is refused with a message naming the job and the field, never executed.
 import { describe, expect, it } from 'vitest';
-import { packBinary } from '../codec/binary-pack.ts';
+import { packBinary, decodeMemberRecord, doneMemberRecord, encodeMemberRecord } from '@ldinv/runs';
 import { caseFilesHash, sha256Hex, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../pool/task.ts';
-import { decodeMemberRecord, doneMemberRecord, encodeMemberRecord } from '../run-store/member-record.ts';
 import { decodeMemberJob, decodeTaskResult, encodeMemberJob, encodeTaskResult, memberJobId, type MemberJobContext } from './member-job.ts';
 
 const files: CaseFiles = { 'case.json': Buffer.from('{"format":"x"}'), 'obs.csv': Buffer.from('x,y,head,sigma,test\n') };

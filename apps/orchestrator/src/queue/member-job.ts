@@ -2,17 +2,14 @@
 // (base64, since BullMQ stores job data as JSON), holding the member, the case files themselves (a
 // worker on another host needs no shared file system for them) and the prior's identity (name +
 // content hash, never the weights). A result comes back the same way, its members checked by the
-// member record's own schema (run-store/member-record.ts). Both are data only, checked on arrival:
+// member record's own schema (@ldinv/runs' run-store/member-record.ts). Both are data only, checked on arrival:
 // a malformed job or result fails with a message naming the job and the field.
 import { ENSEMBLE_MODES, INVERSION_METHODS, LATENT_PARAMS } from '@ldinv/optim';
 import { BACKEND_CHOICES } from '@ldinv/tensor';
 import { z } from 'zod';
-import { packBinary, unpackBinary } from '../codec/binary-pack.ts';
-import { firstIssue } from '../codec/first-issue.ts';
+import { packBinary, unpackBinary, firstIssue, memberOutcomeSchema, type MemberSettings } from '@ldinv/runs';
 import { caseFilesHash, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../pool/task.ts';
-import { memberOutcomeSchema } from '../run-store/member-record.ts';
-import type { MemberSettings } from '../run/config.ts';
 
 export const JOB_FORMAT = 'ldinv-member-job';
 export const JOB_VERSION = 1;

@@ -1,5 +1,5 @@
 // The "observe" role: typed events of a run. The journal, the terminal view and `--json` all listen here.
-import type { RunStatus } from '../run-store/run-manifest.ts';
+import type { RunStatus } from '@ldinv/runs';
 
 export type RunEvent =
   | {

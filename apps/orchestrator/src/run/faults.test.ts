@@ -4,11 +4,9 @@ import { createRequire } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, viewReport } from '../report/browser-check.fixture.ts';
+import { HAVE_CHROMIUM, viewReport } from '@ldinv/runs/testing';
+import { readJournal, decodeMemberRecord, type RunManifest } from '@ldinv/runs';
 import { installedVersion } from '../pool/backend-record.ts';
-import { readJournal } from '../run-store/journal.ts';
-import { decodeMemberRecord } from '../run-store/member-record.ts';
-import type { RunManifest } from '../run-store/run-manifest.ts';
 import { readJson, runLdinv, runNumbers } from './ldinv-process.fixture.ts';
 import { writeTestCase } from './test-case.fixture.ts';
 

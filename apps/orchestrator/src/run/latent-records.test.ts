@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeMemberRecord } from '../run-store/member-record.ts';
+import { decodeMemberRecord } from '@ldinv/runs';
 import { readJson, runLdinv } from './ldinv-process.fixture.ts';
 import { writeTestCase } from './test-case.fixture.ts';
 import { writeTinyPrior } from './tiny-prior.fixture.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseNpy } from '@ldinv/fields';
 import { FAULT_ENV } from '../pool/fault-inject.ts';
-import { decodeMemberRecord } from '../run-store/member-record.ts';
+import { decodeMemberRecord } from '@ldinv/runs';
 
 export const LDINV_BIN = fileURLToPath(new URL('../../bin/ldinv.js', import.meta.url));
 

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../aggregate/run-summary.ts';
-import { RunStore } from '../run-store/run-store.ts';
+import { parseNpy } from '@ldinv/fields';
+import { type RunSummary, RunStore } from '@ldinv/runs';
 import { readJson, runLdinv, runNumbers } from './ldinv-process.fixture.ts';
 import { writeTestCase } from './test-case.fixture.ts';
 import { writeTinyPrior } from './tiny-prior.fixture.ts';
@@ -51,7 +51,6 @@ describe('mode mcmc', () => {
     // The ensemble mean is the mean of the 30 pooled samples, not of the 3 chains' last states.
     const pooled = new Float64Array(cells);
     for (const r of records) if (r.status === 'done') r.chain!.samples.forEach((v, i) => (pooled[i % cells] += v / 30));
-    const { parseNpy } = await import('@ldinv/fields');
     const mean = parseNpy(readFileSync(join(one, 'ensemble', 'logk_mean.npy'))).data;
     for (let i = 0; i < cells; i += 37) expect(mean[i]).toBeCloseTo(pooled[i], 5);
   });

@@ -4,11 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { caseHash, priorHash } from '../member/content-hash.ts';
-import { RunStore } from '../run-store/run-store.ts';
-import type { RunManifest } from '../run-store/run-manifest.ts';
-import { METHODS_WITH_PRIOR, NUMERICAL_KEYS, optionName, type InvertConfig } from './config.ts';
-import { memberSeed } from './plan.ts';
-import { inShard, shardLabel, type Shard } from './shard.ts';
+import { RunStore, type RunManifest, METHODS_WITH_PRIOR, NUMERICAL_KEYS, optionName, type InvertConfig, memberSeed, inShard, shardLabel, type Shard } from '@ldinv/runs';
 import { resolveInitLogK, validateCase, validateInvert, type ValidatedCase } from './validate.ts';
 import { packageVersions } from './versions.ts';
 

@@ -4,8 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readJournal } from '../run-store/journal.ts';
-import type { RunManifest } from '../run-store/run-manifest.ts';
+import { readJournal, type RunManifest } from '@ldinv/runs';
 import { memberFiles, readJson, runLdinv, runNumbers, spawnLdinv, waitForMembers } from './ldinv-process.fixture.ts';
 import { writeTestCase } from './test-case.fixture.ts';
 

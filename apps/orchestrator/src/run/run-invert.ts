@@ -10,12 +10,10 @@ import type { Executor } from '../pool/executor.ts';
 import type { WorkerConfig } from '../pool/task.ts';
 import type { MemberJobContext } from '../queue/member-job.ts';
 import type { QueueLink } from '../queue/queue-executor.ts';
-import type { BackendRecord, RunSession, RunStatus } from '../run-store/run-manifest.ts';
-import { memberSettingsOf, METHODS_WITH_PRIOR } from './config.ts';
+import { type BackendRecord, type RunSession, type RunStatus, memberSettingsOf, METHODS_WITH_PRIOR, inShard, shardLabel } from '@ldinv/runs';
 import { RunEvents, type RunListener } from './events.ts';
 import type { PreparedRun } from './prepare-run.ts';
 import { runScheduled, type ScheduleResult } from './scheduler.ts';
-import { inShard, shardLabel } from './shard.ts';
 
 export interface ExecuteOptions {
   /** Observers besides the journal (terminal view, --json printer). */

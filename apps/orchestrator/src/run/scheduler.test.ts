@@ -3,9 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Executor } from '../pool/executor.ts';
 import type { MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
-import type { MemberRecord } from '../run-store/member-record.ts';
+import { type MemberRecord, memberSeed } from '@ldinv/runs';
 import { RunEvents, type RunEvent } from './events.ts';
-import { memberSeed } from './plan.ts';
 import { runScheduled } from './scheduler.ts';
 
 /** Runs tasks in-process: member m's "result" is a field filled with its seed; `failing(m, attempt)` scripts failures. */

@@ -4,10 +4,8 @@ import { performance } from 'node:perf_hooks';
 import type { MemberSpec } from '@ldinv/optim';
 import type { Executor } from '../pool/executor.ts';
 import type { MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
-import type { BackendRecord } from '../run-store/run-manifest.ts';
-import { doneMemberRecord, MEMBER_RECORD_VERSION, type MemberRecord } from '../run-store/member-record.ts';
+import { type BackendRecord, doneMemberRecord, MEMBER_RECORD_VERSION, type MemberRecord, planBatches } from '@ldinv/runs';
 import type { RunEvents } from './events.ts';
-import { planBatches } from './plan.ts';
 
 export interface ScheduleOptions {
   executor: Executor;

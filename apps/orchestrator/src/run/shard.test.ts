@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readJournal } from '../run-store/journal.ts';
-import type { RunManifest, RunSession } from '../run-store/run-manifest.ts';
+import { readJournal, type RunManifest, type RunSession, inShard, parseShard } from '@ldinv/runs';
 import { LDINV_BIN, memberFiles, readJson, runLdinv, runNumbers, type Finished } from './ldinv-process.fixture.ts';
-import { inShard, parseShard } from './shard.ts';
 import { writeTestCase } from './test-case.fixture.ts';
 
 const SBATCH = fileURLToPath(new URL('../../../../tools/slurm/ldinv-array.sbatch', import.meta.url));

@@ -7,7 +7,7 @@ import { ENSEMBLE_MODES, INVERSION_METHODS, INVERT_DEFAULTS, LATENT_PARAMS, type
 import { readManifest, resolvePriorDir } from '@ldinv/prior';
 import { BACKEND_CHOICES } from '@ldinv/tensor';
 import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
-import { METHODS_WITH_FIXED_START, METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, type InvertConfig } from './config.ts';
+import { METHODS_WITH_FIXED_START, METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, type InvertConfig } from '@ldinv/runs';
 
 
 export function checkInteger(name: string, value: number, min: number): void {

@@ -9,7 +9,7 @@ const PACKAGES = [
   '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-node',
   '@tensorflow/tfjs-node-gpu', 'piscina', 'comlink', 'msgpackr', 'pngjs', 'bullmq', 'ioredis',
 ];
-const WORKSPACES = ['libs/tensor', 'libs/solver', 'libs/fields', 'libs/prior', 'libs/optim', 'apps/orchestrator'];
+const WORKSPACES = ['libs/tensor', 'libs/solver', 'libs/fields', 'libs/prior', 'libs/optim', 'libs/runs', 'apps/orchestrator'];
 
 function versionAt(dir: string): { name: string; version: string } | null {
   const p = join(dir, 'package.json');

@@ -2,7 +2,7 @@
 // from the member records on disk (e.g. with another --max-misfit, or merging the shards of a Slurm
 // array: whatever they have finished, naming the members still missing).
 import type { Command } from 'commander';
-import { aggregateRun } from '../../aggregate/aggregate-run.ts';
+import { aggregateRun } from '@ldinv/runs';
 import { numberOption } from '../field-options.ts';
 
 export function registerAggregate(program: Command): void {

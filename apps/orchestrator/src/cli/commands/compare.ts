@@ -1,7 +1,7 @@
 // ldinv compare RUN... --out DIR: runs of one case by several methods or modes, side by side
 // (compare.html, its figures and compare.json), from each run's summary.json and ensemble maps.
 import type { Command } from 'commander';
-import { compareRuns } from '../../report/compare-runs.ts';
+import { compareRuns } from '@ldinv/runs';
 
 export function registerCompare(program: Command): void {
   program

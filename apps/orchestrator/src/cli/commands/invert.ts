@@ -5,15 +5,13 @@
 import type { Command } from 'commander';
 import { ENSEMBLE_MODES, INVERSION_METHODS, LATENT_PARAMS } from '@ldinv/optim';
 import { BACKEND_CHOICES, type BackendChoice } from '@ldinv/tensor';
-import { aggregateRun } from '../../aggregate/aggregate-run.ts';
+import { aggregateRun, autoBatch, INVERT_CONFIG_DEFAULTS, type InvertConfig, parseShard, shardLabel } from '@ldinv/runs';
 import { checkDeviceBackends } from '../../pool/backend-record.ts';
 import { DeviceExecutor } from '../../pool/device-executor.ts';
 import { QueueLink } from '../../queue/queue-executor.ts';
 import { queueUrlOption, redactUrl, redisOptions } from '../../queue/redis-url.ts';
-import { autoBatch, INVERT_CONFIG_DEFAULTS, type InvertConfig } from '../../run/config.ts';
 import { prepareNewRun, prepareResume, prepareShard, type PreparedRun } from '../../run/prepare-run.ts';
 import { executeRun, workerConfigOf } from '../../run/run-invert.ts';
-import { parseShard, shardLabel } from '../../run/shard.ts';
 import { parseDevices } from '../../run/validate.ts';
 import { numberOption } from '../field-options.ts';
 import { createProgressView, viewMode } from '../progress-view.ts';

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { writeNpy } from '@ldinv/fields';
 import { loadPrior, sampleFields } from '@ldinv/prior';
 import { initBackend, parseBackendChoice, writeFileAtomic } from '@ldinv/tensor';
-import { renderMosaic } from '../../figures/mosaic.ts';
+import { renderMosaic } from '@ldinv/runs';
 import { numberOption } from '../field-options.ts';
 
 interface SampleOptionValues {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueueWorker, QUEUE_WORKER_DEFAULTS, type WorkerEvent } from '../../queue/queue-worker.ts';
 import { queueUrlOption, redactUrl, redisOptions } from '../../queue/redis-url.ts';
-import { INVERT_CONFIG_DEFAULTS } from '../../run/config.ts';
+import { INVERT_CONFIG_DEFAULTS } from '@ldinv/runs';
 import { parseDevices } from '../../run/validate.ts';
 import { numberOption } from '../field-options.ts';
 

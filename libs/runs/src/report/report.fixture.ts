@@ -1,7 +1,7 @@
 // A synthetic aggregated run (12x12 bimaterial truth, 5 members of which one is left out and one
 // failed) with its figures and report, for the report tests.
 import { aggregateMembers, type AggregateCase } from '../aggregate/ensemble.ts';
-import { INVERT_CONFIG_DEFAULTS } from '../run/config.ts';
+import { INVERT_CONFIG_DEFAULTS } from '../run-store/run-config.ts';
 import { doneMember } from '../run-store/member-record.fixture.ts';
 import type { MemberRecord } from '../run-store/member-record.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';

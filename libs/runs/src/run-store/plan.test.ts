@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoBatch } from './config.ts';
+import { autoBatch } from './run-config.ts';
 import { memberSeed, planBatches } from './plan.ts';
 
 describe('member seeds and batches', () => {

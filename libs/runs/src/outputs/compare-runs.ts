@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 import { readCase, readNpy } from '@ldinv/fields';
 import { writeFileAtomic } from '@ldinv/tensor';
-import { aggregateCaseOf, figureCaseOf } from '../aggregate/aggregate-run.ts';
+import { aggregateCaseOf, figureCaseOf } from './aggregate-run.ts';
 import { readRunSummary, type RunSummary } from '../aggregate/run-summary.ts';
 import { renderMosaic, type MosaicTile } from '../figures/mosaic.ts';
 import { ENSEMBLE_FILES } from '../run-store/layout.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';
 import { ensureWritableDir, RunStore } from '../run-store/run-store.ts';
-import { escapeHtml, figureGallery, fmt, htmlPage } from './report-html.ts';
-import type { Figure } from './run-figures.ts';
+import { escapeHtml, figureGallery, fmt, htmlPage } from '../report/report-html.ts';
+import type { Figure } from '../report/run-figures.ts';
 
 /** A member fits the data at χ²/M ≤ this: the noise level with 50 % slack (the studies' criterion). */
 export const FIT_MISFIT = 1.5;

@@ -5,12 +5,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunSummary } from '../aggregate/run-summary.ts';
-import { prepareFromOptions } from '../cli/commands/invert.ts';
-import { main } from '../cli/main.ts';
-import { readJson, runLdinv } from '../run/ldinv-process.fixture.ts';
-import { writeTestCase } from '../run/test-case.fixture.ts';
-import { FIT_MISFIT, type ComparedRun } from './compare-runs.ts';
+import { type RunSummary, FIT_MISFIT, type ComparedRun } from '@ldinv/runs';
+import { prepareFromOptions } from './invert.ts';
+import { main } from '../main.ts';
+import { readJson, runLdinv } from '../../run/ldinv-process.fixture.ts';
+import { writeTestCase } from '../../run/test-case.fixture.ts';
 
 const caseDir = writeTestCase();
 const root = mkdtempSync(join(tmpdir(), 'ldinv-compare-'));

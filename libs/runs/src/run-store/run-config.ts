@@ -1,4 +1,4 @@
-// Options of `ldinv invert`: one interface, one defaults constant. The methods, modes and latent
+// Options of `ldinv invert`, recorded as run.json's config: one interface, one defaults constant. The methods, modes and latent
 // parameters are @ldinv/optim's (INVERSION_METHODS, ENSEMBLE_MODES, LATENT_PARAMS), the backends
 // @ldinv/tensor's (BACKEND_CHOICES): the libraries that define them own the lists.
 import { availableParallelism } from 'node:os';

@@ -14,9 +14,9 @@ import { readJournal } from '../run-store/journal.ts';
 import type { RunManifest, RunSession } from '../run-store/run-manifest.ts';
 import { ENSEMBLE_FILES } from '../run-store/layout.ts';
 import { RunStore } from '../run-store/run-store.ts';
-import type { CellStats } from './cell-stats.ts';
-import { aggregateMembers, type AggregateCase, type AggregateResult } from './ensemble.ts';
-import { buildRunSummary } from './run-summary.ts';
+import type { CellStats } from '../aggregate/cell-stats.ts';
+import { aggregateMembers, type AggregateCase, type AggregateResult } from '../aggregate/ensemble.ts';
+import { buildRunSummary } from '../aggregate/run-summary.ts';
 
 export interface AggregateRunOptions {
   /** Overrides the run's --max-misfit. */

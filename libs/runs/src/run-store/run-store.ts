@@ -5,7 +5,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicTarget, createFileAtomic, isAtomicTemp, uniqueSuffix, writeFileAtomic } from '@ldinv/tensor';
-import type { Shard } from '../run/shard.ts';
+import type { Shard } from './shard.ts';
 import { appendJournal } from './journal.ts';
 import { memberFileName, memberIndexOf, runPaths, shardJournalName, shardOfJournal, type RunPaths } from './layout.ts';
 import { decodeMemberRecord, encodeMemberRecord, type MemberRecord } from './member-record.ts';

@@ -2,7 +2,7 @@
 // atomically whenever its status changes (never by a shard: shards journal their sessions instead).
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@ldinv/tensor';
-import type { InvertConfig } from '../run/config.ts';
+import type { InvertConfig } from './run-config.ts';
 
 /** 'incomplete': a sharded run aggregated while members are still missing. */
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed' | 'incomplete';

@@ -1,5 +1,5 @@
 // A member's result, as one zod schema with its types inferred from it: a worker returns a
-// MemberOutcome, the queue carries it (queue/member-job.ts), the scheduler stores it as a DoneMember
+// MemberOutcome, the app's queue carries it (apps/orchestrator/src/queue/member-job.ts), the scheduler stores it as a DoneMember
 // (the outcome spread + attempts and timing), and resume and aggregation read it back, each through
 // the schema below. One file per member, msgpackr-encoded with typed arrays kept binary (moreTypes),
 // so a 64x64 member with its heads is a few tens of kB and decodes without parsing numbers.
@@ -39,7 +39,7 @@ const memberHistorySchema = z.object({
 /**
  * What a member's inversion produced: the worker sends it back, a done record stores it. A field
  * added here is carried by the queue, stored and read back; @ldinv/optim's MemberResult must carry
- * it too (member/run-members.ts does not compile until both have it).
+ * it too (the app's member/run-members.ts does not compile until both have it).
  */
 const solutionShape = {
   grid: z.object({ nx: int(1), ny: int(1) }),

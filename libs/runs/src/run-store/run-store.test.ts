@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INVERT_CONFIG_DEFAULTS } from '../run/config.ts';
+import { INVERT_CONFIG_DEFAULTS } from './run-config.ts';
 import { appendJournal, readJournal } from './journal.ts';
 import { memberFileName, memberIndexOf, shardJournalName, shardOfJournal } from './layout.ts';
 import { doneMember } from './member-record.fixture.ts';
