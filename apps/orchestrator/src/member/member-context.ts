@@ -5,7 +5,7 @@ import { caseProblem, readCase, type Case } from '@ldinv/fields';
 import { buildInversionProblem, type InversionProblem } from '@ldinv/optim';
 import { loadPrior, type Prior } from '@ldinv/prior';
 import { initBackend } from '@ldinv/tensor';
-import type { WorkerConfig } from '../pool/task.ts';
+import type { WorkerConfig } from './task.ts';
 
 export interface MemberContext {
   config: WorkerConfig;

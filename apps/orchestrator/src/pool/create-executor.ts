@@ -2,7 +2,7 @@
 // pool. `ldinv invert` and a queue worker (`ldinv worker`) run members on the same local pools.
 import { DeviceExecutor } from './device-executor.ts';
 import type { Executor } from './executor.ts';
-import type { WorkerConfig } from './task.ts';
+import type { WorkerConfig } from '../member/task.ts';
 import { ThreadPoolExecutor } from './thread-pool.ts';
 
 export interface LocalPoolOptions {

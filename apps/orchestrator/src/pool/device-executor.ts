@@ -9,7 +9,7 @@ import type { BackendChoice, BackendReport } from '@ldinv/tensor';
 import type { BackendRecord } from '@ldinv/runs';
 import type { FromDevice, ToDevice } from './device-messages.ts';
 import type { Executor } from './executor.ts';
-import type { MemberTask, ProgressSink, TaskResult, WorkerConfig } from './task.ts';
+import type { MemberTask, ProgressSink, TaskResult, WorkerConfig } from '../member/task.ts';
 
 const HOST_BOOTSTRAP = fileURLToPath(new URL('./device-host-bootstrap.mjs', import.meta.url));
 

@@ -2,7 +2,7 @@
 // so typed arrays stay binary).
 import type { BackendChoice, BackendReport } from '@ldinv/tensor';
 import type { BackendRecord } from '@ldinv/runs';
-import type { MemberTask, TaskResult, WorkerConfig } from './task.ts';
+import type { MemberTask, TaskResult, WorkerConfig } from '../member/task.ts';
 
 export type ToDevice =
   /** Load the backend (in the process's main thread) and answer 'ready' or 'init-error'. */

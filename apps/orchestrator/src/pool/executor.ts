@@ -1,7 +1,7 @@
 // The "process" role: something that runs member tasks somewhere (a thread pool here, device processes,
 // later a queue). The scheduler (submit role) sees only this interface.
 import type { BackendRecord } from '@ldinv/runs';
-import type { MemberTask, ProgressSink, TaskResult } from './task.ts';
+import type { MemberTask, ProgressSink, TaskResult } from '../member/task.ts';
 
 export interface Executor {
   /** Tasks it runs at once; the scheduler keeps at most this many in flight. */

@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { writeTestCase } from '../run/test-case.fixture.ts';
 import { InProcessExecutor } from './in-process.ts';
-import type { MemberTask, WorkerConfig } from './task.ts';
+import type { MemberTask, WorkerConfig } from '../member/task.ts';
 
 const config: WorkerConfig = { caseDir: writeTestCase(), prior: null, method: 'pixel', mode: 'rml', iters: 5, param: 'latent', refine: 0, burnIn: 0, steps: 1, thin: 1, initLogK: 0, backend: 'wasm' };
 const task = (id: number, members: number[]): MemberTask => ({ id, attempt: 0, members: members.map((index) => ({ index, seed: 100 + index })) });

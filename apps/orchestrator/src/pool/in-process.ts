@@ -4,7 +4,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import type { Executor } from './executor.ts';
-import type { MemberTask, ProgressSink, TaskResult, WorkerConfig } from './task.ts';
+import type { MemberTask, ProgressSink, TaskResult, WorkerConfig } from '../member/task.ts';
 import { runTask } from './worker-entry.ts';
 
 export class InProcessExecutor implements Executor {

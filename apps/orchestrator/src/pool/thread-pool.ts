@@ -5,7 +5,7 @@ import { MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Piscina } from 'piscina';
 import type { Executor } from './executor.ts';
-import type { MemberTask, ProgressSink, TaskResult, WorkerConfig, WorkerTask } from './task.ts';
+import type { MemberTask, ProgressSink, TaskResult, WorkerConfig, WorkerTask } from '../member/task.ts';
 
 export const WORKER_FILE = fileURLToPath(new URL('./piscina-entry.cjs', import.meta.url));
 

@@ -11,7 +11,7 @@ import { createMemberContext, type MemberContext } from '../member/member-contex
 import { runMembers } from '../member/run-members.ts';
 import { backendRecordOf } from './backend-record.ts';
 import { FAULT_ENV, faultsFor, parseFaultRules } from './fault-inject.ts';
-import { resultBuffers, type ProgressSink, type TaskResult, type WorkerConfig, type WorkerTask } from './task.ts';
+import { resultBuffers, type ProgressSink, type TaskResult, type WorkerConfig, type WorkerTask } from '../member/task.ts';
 
 let context: Promise<MemberContext> | undefined;
 let reportedInit = false;

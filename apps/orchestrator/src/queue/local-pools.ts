@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeCaseFiles } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
 import type { Executor } from '../pool/executor.ts';
-import type { WorkerConfig } from '../pool/task.ts';
+import type { WorkerConfig } from '../member/task.ts';
 import { memberSettingsOf } from '@ldinv/runs';
 import type { MemberJob } from './member-job.ts';
 import { findPrior } from './prior-lookup.ts';

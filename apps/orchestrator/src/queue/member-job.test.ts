@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { packBinary, decodeMemberRecord, doneMemberRecord, encodeMemberRecord } from '@ldinv/runs';
 import { caseFilesHash, sha256Hex, type CaseFiles } from '../member/content-hash.ts';
-import type { TaskResult } from '../pool/task.ts';
+import type { TaskResult } from '../member/task.ts';
 import { decodeMemberJob, decodeTaskResult, encodeMemberJob, encodeTaskResult, memberJobId, type MemberJobContext } from './member-job.ts';
 
 const files: CaseFiles = { 'case.json': Buffer.from('{"format":"x"}'), 'obs.csv': Buffer.from('x,y,head,sigma,test\n') };

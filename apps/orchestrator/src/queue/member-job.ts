@@ -9,7 +9,7 @@ import { BACKEND_CHOICES } from '@ldinv/tensor';
 import { z } from 'zod';
 import { packBinary, unpackBinary, firstIssue, memberOutcomeSchema, type MemberSettings } from '@ldinv/runs';
 import { caseFilesHash, type CaseFiles } from '../member/content-hash.ts';
-import type { TaskResult } from '../pool/task.ts';
+import type { TaskResult } from '../member/task.ts';
 
 export const JOB_FORMAT = 'ldinv-member-job';
 export const JOB_VERSION = 1;

@@ -8,7 +8,7 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { Executor } from '../pool/executor.ts';
-import type { MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
+import type { MemberTask, ProgressSink, TaskResult } from '../member/task.ts';
 import { decodeTaskResult, encodeMemberJob, memberJobId, QUEUE_NAME, QUEUE_PREFIX, type JobData, type MemberJobContext } from './member-job.ts';
 import { probeRedis, waitUntilReady } from './connect.ts';
 

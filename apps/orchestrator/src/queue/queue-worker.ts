@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { WaitingError, Worker, type Job, type RedisClient } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { ProgressSink } from '../pool/task.ts';
+import type { ProgressSink } from '../member/task.ts';
 import { probeRedis, unreachableError, waitUntilReady } from './connect.ts';
 import { LocalPools, type LocalPoolsOptions } from './local-pools.ts';
 import { decodeMemberJob, encodeTaskResult, QUEUE_NAME, QUEUE_PREFIX, type JobData } from './member-job.ts';

@@ -7,7 +7,7 @@ import { caseFilesHash, readCaseFiles } from '../member/content-hash.ts';
 import { createLocalExecutor } from '../pool/create-executor.ts';
 import { DeviceExecutor } from '../pool/device-executor.ts';
 import type { Executor } from '../pool/executor.ts';
-import type { WorkerConfig } from '../pool/task.ts';
+import type { WorkerConfig } from '../member/task.ts';
 import type { MemberJobContext } from '../queue/member-job.ts';
 import type { QueueLink } from '../queue/queue-executor.ts';
 import { type BackendRecord, type RunSession, type RunStatus, memberSettingsOf, METHODS_WITH_PRIOR, inShard, shardLabel } from '@ldinv/runs';

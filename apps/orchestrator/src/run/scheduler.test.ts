@@ -2,7 +2,7 @@
 // bound, persistence order and interruption are checked without threads.
 import { describe, expect, it } from 'vitest';
 import type { Executor } from '../pool/executor.ts';
-import type { MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
+import type { MemberTask, ProgressSink, TaskResult } from '../member/task.ts';
 import { type MemberRecord, memberSeed } from '@ldinv/runs';
 import { RunEvents, type RunEvent } from './events.ts';
 import { runScheduled } from './scheduler.ts';

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { MemberSpec } from '@ldinv/optim';
 import type { Executor } from '../pool/executor.ts';
-import type { MemberTask, ProgressSink, TaskResult } from '../pool/task.ts';
+import type { MemberTask, ProgressSink, TaskResult } from '../member/task.ts';
 import { type BackendRecord, doneMemberRecord, MEMBER_RECORD_VERSION, type MemberRecord, planBatches } from '@ldinv/runs';
 import type { RunEvents } from './events.ts';
 
