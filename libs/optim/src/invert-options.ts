@@ -237,8 +237,9 @@ export function resolveInvertOptions(partial: Partial<InvertOptions>): InvertOpt
     if (!Number.isInteger(o[key]) || o[key] < 0) fail(key, 'an integer >= 0', o[key]);
   }
   if (o.mode === 'mcmc' && o.method !== 'ldim') fail('mode', `mcmc only with method ldim (its prior on z_T is N(0, I)), not ${o.method}`, o.mode);
-  for (const key of ['mcmcBurnIn', 'mcmcSteps'] as const) if (!Number.isInteger(o[key]) || o[key] < 0) fail(key, 'an integer >= 0', o[key]);
-  if (!Number.isInteger(o.mcmcThin) || o.mcmcThin < 1 || o.mcmcThin > Math.max(1, o.mcmcSteps)) fail('mcmcThin', 'an integer in [1, mcmcSteps]', o.mcmcThin);
+  if (!Number.isInteger(o.mcmcBurnIn) || o.mcmcBurnIn < 0) fail('mcmcBurnIn', 'an integer >= 0', o.mcmcBurnIn);
+  if (!Number.isInteger(o.mcmcSteps) || o.mcmcSteps < 1) fail('mcmcSteps', 'an integer >= 1', o.mcmcSteps);
+  if (!Number.isInteger(o.mcmcThin) || o.mcmcThin < 1 || o.mcmcThin > o.mcmcSteps) fail('mcmcThin', 'an integer in [1, mcmcSteps]', o.mcmcThin);
   if (!(o.mcmcStepSize > 0 && o.mcmcStepSize <= 2)) fail('mcmcStepSize', 'in (0, 2]', o.mcmcStepSize);
   if (!(o.mcmcTargetAcceptance > 0 && o.mcmcTargetAcceptance < 1)) fail('mcmcTargetAcceptance', 'in (0, 1)', o.mcmcTargetAcceptance);
   if (!(o.priorWeightDecay > 1)) fail('priorWeightDecay', '> 1', o.priorWeightDecay);
