@@ -2,7 +2,7 @@
 // task aborted while it waits never starts.
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { writeTestCase } from '../run/test-case.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
 import { InProcessExecutor } from './in-process.ts';
 import type { MemberTask, WorkerConfig } from '../member/task.ts';
 

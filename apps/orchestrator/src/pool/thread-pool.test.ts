@@ -2,7 +2,7 @@
 // through comlink, transfer results, give batch-independent members, and survive a worker's death.
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeTestCase } from '../run/test-case.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
 import { FAULT_ENV } from './fault-inject.ts';
 import type { MemberTask, WorkerConfig } from '../member/task.ts';
 import { ThreadPoolExecutor, WORKER_FILE } from './thread-pool.ts';

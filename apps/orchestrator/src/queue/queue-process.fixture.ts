@@ -1,6 +1,6 @@
 // `ldinv worker --json` in a child process, its events parsed as they come, for the queue tests.
 import type { ChildProcess } from 'node:child_process';
-import { spawnLdinv, type Finished } from '../run/ldinv-process.fixture.ts';
+import { spawnLdinv, type Finished } from '../testing/ldinv-process.fixture.ts';
 import type { WorkerEvent } from './queue-worker.ts';
 
 export interface WorkerProcess {

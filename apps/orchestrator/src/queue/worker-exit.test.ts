@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { haveRedisServer, startLocalRedis, type LocalRedis } from './local-redis.ts';
 import { spawnWorker, started, type WorkerProcess } from './queue-process.fixture.ts';
-import type { Finished } from '../run/ldinv-process.fixture.ts';
+import type { Finished } from '../testing/ldinv-process.fixture.ts';
 
 const HAVE_REDIS = haveRedisServer();
 const suite = HAVE_REDIS ? describe : describe.skip;

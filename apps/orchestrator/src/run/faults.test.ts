@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, viewReport } from '@ldinv/runs/testing';
 import { readJournal, decodeMemberRecord, type RunManifest } from '@ldinv/runs';
 import { installedVersion } from '../pool/backend-record.ts';
-import { readJson, runLdinv, runNumbers } from './ldinv-process.fixture.ts';
-import { writeTestCase } from './test-case.fixture.ts';
+import { readJson, runLdinv, runNumbers } from '../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
 
 const caseDir = writeTestCase();
 const root = mkdtempSync(join(tmpdir(), 'ldinv-faults-'));

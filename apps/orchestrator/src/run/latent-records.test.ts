@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeMemberRecord } from '@ldinv/runs';
-import { readJson, runLdinv } from './ldinv-process.fixture.ts';
-import { writeTestCase } from './test-case.fixture.ts';
-import { writeTinyPrior } from './tiny-prior.fixture.ts';
+import { readJson, runLdinv } from '../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
+import { writeTinyPrior } from '../testing/tiny-prior.fixture.ts';
 
 const caseDir = writeTestCase();
 const root = mkdtempSync(join(tmpdir(), 'ldinv-latent-records-'));

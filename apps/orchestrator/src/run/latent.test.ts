@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal, type RunManifest } from '@ldinv/runs';
-import { readJson, runLdinv, runNumbers } from './ldinv-process.fixture.ts';
-import { writeTestCase } from './test-case.fixture.ts';
-import { writeTinyPrior } from './tiny-prior.fixture.ts';
+import { readJson, runLdinv, runNumbers } from '../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
+import { writeTinyPrior } from '../testing/tiny-prior.fixture.ts';
 
 describe('latent method (vae) with a prior on disk', () => {
   it('gives the same bits in one batch on one worker as one member per task on two workers', async () => {

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNpy } from '@ldinv/fields';
 import { type RunSummary, RunStore } from '@ldinv/runs';
-import { readJson, runLdinv, runNumbers } from './ldinv-process.fixture.ts';
-import { writeTestCase } from './test-case.fixture.ts';
-import { writeTinyPrior } from './tiny-prior.fixture.ts';
+import { readJson, runLdinv, runNumbers } from '../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
+import { writeTinyPrior } from '../testing/tiny-prior.fixture.ts';
 
 describe('mode mcmc', () => {
   it('runs chains as members: same bits batched or one per task, samples pooled, diagnostics reported', async () => {

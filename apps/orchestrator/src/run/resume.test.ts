@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readJournal, type RunManifest } from '@ldinv/runs';
-import { memberFiles, readJson, runLdinv, runNumbers, spawnLdinv, waitForMembers } from './ldinv-process.fixture.ts';
-import { writeTestCase } from './test-case.fixture.ts';
+import { memberFiles, readJson, runLdinv, runNumbers, spawnLdinv, waitForMembers } from '../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
 
 const caseDir = writeTestCase();
 const root = mkdtempSync(join(tmpdir(), 'ldinv-resume-'));

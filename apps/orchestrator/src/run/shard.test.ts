@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readJournal, type RunManifest, type RunSession, inShard, parseShard } from '@ldinv/runs';
-import { LDINV_BIN, memberFiles, readJson, runLdinv, runNumbers, type Finished } from './ldinv-process.fixture.ts';
-import { writeTestCase } from './test-case.fixture.ts';
+import { LDINV_BIN, memberFiles, readJson, runLdinv, runNumbers, type Finished } from '../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../testing/test-case.fixture.ts';
 
 const SBATCH = fileURLToPath(new URL('../../../../tools/slurm/ldinv-array.sbatch', import.meta.url));
 const SBATCH_GPU = fileURLToPath(new URL('../../../../tools/slurm/ldinv-array-gpu.sbatch', import.meta.url));

@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunSummary, FIT_MISFIT, type ComparedRun } from '@ldinv/runs';
 import { prepareFromOptions } from './invert.ts';
 import { main } from '../main.ts';
-import { readJson, runLdinv } from '../../run/ldinv-process.fixture.ts';
-import { writeTestCase } from '../../run/test-case.fixture.ts';
+import { readJson, runLdinv } from '../../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../../testing/test-case.fixture.ts';
 
 const caseDir = writeTestCase();
 const root = mkdtempSync(join(tmpdir(), 'ldinv-compare-'));

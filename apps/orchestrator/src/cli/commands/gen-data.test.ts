@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ldinvIn } from '../../run/ldinv-process.fixture.ts';
+import { ldinvIn } from '../../testing/ldinv-process.fixture.ts';
 import { createFieldSampler, fieldSpec, openDataset, streamRng, writeNpy } from '@ldinv/fields';
 
 const cwd = mkdtempSync(join(tmpdir(), 'ldinv-gen-data-'));

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { writeTestCase } from '../../run/test-case.fixture.ts';
+import { writeTestCase } from '../../testing/test-case.fixture.ts';
 import { main } from '../main.ts';
 import { prepareFromOptions } from './invert.ts';
 

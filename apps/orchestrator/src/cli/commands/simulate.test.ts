@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ldinvIn } from '../../run/ldinv-process.fixture.ts';
+import { ldinvIn } from '../../testing/ldinv-process.fixture.ts';
 import { fileURLToPath } from 'node:url';
 import { encodeNpy, readCase, readCaseDescription } from '@ldinv/fields';
 import { ObservationOperator, observationGeometry, solveHeads } from '@ldinv/solver';

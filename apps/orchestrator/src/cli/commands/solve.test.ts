@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ldinvIn } from '../../run/ldinv-process.fixture.ts';
+import { ldinvIn } from '../../testing/ldinv-process.fixture.ts';
 import { caseProblem, encodeNpy, readCase, readNpy } from '@ldinv/fields';
 import { fourierField, solveHeads } from '@ldinv/solver';
 
