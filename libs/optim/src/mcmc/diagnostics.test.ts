@@ -17,6 +17,23 @@ function ar1Chains(seed: number, chains: number, draws: number, phi: number, off
 }
 
 describe('rank-normalised split-R̂ and bulk ESS', () => {
+  it('equal a numpy port of ArviZ\'s rhat (rank), ess (bulk) and ess (tail) on a fixed odd-length set', () => {
+    // 4 chains of 31 draws, a deterministic formula, so the reference needs no shared generator:
+    // x = sin(1.7k + 0.9c) + 0.5 sin(0.37k² + c) + (0.4 for chain 3). Reference values from ArviZ's
+    // algorithm (_rhat_rank, _ess on split rank-normalised draws, _ess_tail) ported to numpy/scipy.
+    const chains = Array.from({ length: 4 }, (_, c) =>
+      Float64Array.from({ length: 31 }, (_, k) => Math.sin(1.7 * k + 0.9 * c) + 0.5 * Math.sin(0.37 * k * k + c) + (c === 3 ? 0.4 : 0)));
+    const d = chainDiagnostics(chains);
+    expect(d.rHat).toBeCloseTo(0.9995327215072618, 10);
+    expect(d.essBulk).toBeCloseTo(144.8689354908033, 8);
+    expect(d.essTail).toBeCloseTo(135.30227103102675, 8);
+  });
+
+  it('are NaN when a draw is not finite', () => {
+    const d = chainDiagnostics([[1, 2, 3, 4], [1, Number.NaN, 3, 4]]);
+    expect([d.rHat, d.essBulk, d.essTail].every(Number.isNaN)).toBe(true);
+  });
+
   it('independent draws: R̂ ≈ 1 and ESS ≈ the number of draws', () => {
     const d = chainDiagnostics(ar1Chains(1, 4, 1000, 0));
     expect(Math.abs(d.rHat - 1)).toBeLessThan(0.005); // measured 0.9998
@@ -50,5 +67,6 @@ describe('rank-normalised split-R̂ and bulk ESS', () => {
     const b = chainDiagnostics(chains.map((c) => c.map((v) => Math.exp(3 * v))));
     expect(b.essBulk).toBeCloseTo(a.essBulk, 9);
     expect(b.rHat).toBeCloseTo(a.rHat, 9);
+    expect(b.essTail).toBeCloseTo(a.essTail, 9);
   });
 });

@@ -13,6 +13,8 @@ export interface ChainDiagnostics {
   rHat: number;
   /** Bulk effective sample size of all chains together. */
   essBulk: number;
+  /** Tail effective sample size: of the 5 % and 95 % quantiles, the smaller (what intervals rest on). */
+  essTail: number;
 }
 
 /** Each chain cut into its two halves (the middle draw of an odd length dropped). */
@@ -72,13 +74,16 @@ function rHatOf(chains: Float64Array[]): number {
   return W > 0 ? Math.sqrt(varPlus / W) : 1;
 }
 
-/** ESS of chains (already split and normalised) by Geyer's initial monotone sequence. */
+/**
+ * ESS of chains (already split) by Geyer's initial positive and monotone sequences, step for step as
+ * ArviZ's _ess: ρ̂_0 = 1, ρ̂_t = 1 − (W − mean over chains of the lag-t autocovariance)/var⁺ (biased
+ * autocovariances, ÷ n), pairs summed while positive, a positive last even term kept.
+ */
 function essOf(chains: Float64Array[]): number {
   const m = chains.length;
   const n = chains[0].length;
   const { W, varPlus, means } = variances(chains);
   if (!(varPlus > 0)) return m * n;
-  // ρ_t = 1 − (W − mean over chains of the lag-t autocovariance) / var⁺ (biased autocovariances, ÷ n).
   const rho = (t: number): number => {
     let acov = 0;
     for (const [c, x] of chains.entries()) {
@@ -88,25 +93,59 @@ function essOf(chains: Float64Array[]): number {
     }
     return 1 - (W - acov / m) / varPlus;
   };
-  let tau = -1;
-  let previousPair = Infinity;
-  for (let t = 0; t + 1 < n; t += 2) {
-    let pair = rho(t) + rho(t + 1);
-    if (pair < 0) break;
-    pair = Math.min(pair, previousPair); // initial monotone sequence
-    tau += 2 * pair;
-    previousPair = pair;
+  const rhoHat = new Float64Array(n);
+  let even = 1;
+  let odd = rho(1);
+  rhoHat[0] = even;
+  rhoHat[1] = odd;
+  let t = 1;
+  while (t < n - 3 && even + odd > 0) {
+    even = rho(t + 1);
+    odd = rho(t + 2);
+    if (even + odd >= 0) {
+      rhoHat[t + 1] = even;
+      rhoHat[t + 2] = odd;
+    }
+    t += 2;
   }
+  const maxT = t - 2;
+  if (even > 0) rhoHat[maxT + 1] = even;
+  for (let k = 1; k <= maxT - 2; k += 2) {
+    if (rhoHat[k + 1] + rhoHat[k + 2] > rhoHat[k - 1] + rhoHat[k]) {
+      rhoHat[k + 1] = (rhoHat[k - 1] + rhoHat[k]) / 2;
+      rhoHat[k + 2] = rhoHat[k + 1];
+    }
+  }
+  let tau = -1;
+  for (let k = 0; k <= maxT; k++) tau += 2 * rhoHat[k];
+  tau += rhoHat[maxT + 1];
   // Stan bounds τ below by 1/log10(mn): antithetic chains cannot claim an unbounded ESS.
   return (m * n) / Math.max(tau, 1 / Math.log10(m * n));
 }
 
-/** R̂ and bulk ESS of one scalar's draws. */
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const k = sorted.length;
+  return k % 2 ? sorted[(k - 1) / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
+}
+
+/** R̂, bulk ESS and tail ESS of one scalar's draws; all NaN when a draw is not finite (as ArviZ). */
 export function chainDiagnostics(chains: ChainDraws): ChainDiagnostics {
   const split = splitChains(chains);
+  if (split.some((c) => c.some((v) => !Number.isFinite(v)))) return { rHat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
   const bulk = rankNormalise(split);
-  const pooled = split.flatMap((c) => Array.from(c)).sort((a, b) => a - b);
-  const median = pooled.length % 2 ? pooled[(pooled.length - 1) / 2] : 0.5 * (pooled[pooled.length / 2 - 1] + pooled[pooled.length / 2]);
+  // Folded about the median of all draws (ArviZ, posterior), not only of the split ones.
+  const all = chains.flatMap((c) => Array.from({ length: c.length }, (_, i) => c[i]));
+  const median = medianOf(all);
   const folded = rankNormalise(split.map((c) => c.map((v) => Math.abs(v - median))));
-  return { rHat: Math.max(rHatOf(bulk), rHatOf(folded)), essBulk: essOf(bulk) };
+  // Tail ESS: the smaller ESS of the indicators of the 5 % and 95 % quantiles (Vehtari et al. 2021, §4.3).
+  const sorted = Float64Array.from(all).sort();
+  const quantile = (p: number) => {
+    const h = (sorted.length - 1) * p;
+    const lo = Math.floor(h);
+    return sorted[lo] + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]);
+  };
+  const below = (q: number) => split.map((c) => c.map((v) => (v <= q ? 1 : 0)));
+  const essTail = Math.min(essOf(below(quantile(0.05))), essOf(below(quantile(0.95))));
+  return { rHat: Math.max(rHatOf(bulk), rHatOf(folded)), essBulk: essOf(bulk), essTail };
 }
