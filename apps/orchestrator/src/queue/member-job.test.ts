@@ -1,8 +1,14 @@
 // The queue's wire format: a job carries its case and prior identity as msgpack data and comes back
 // whole; anything else is refused with a message naming the job and the field, never executed.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { caseProblem, readCase } from '@ldinv/fields';
+import { solveHeads } from '@ldinv/solver';
 import { packBinary, decodeMemberRecord, doneMemberRecord, encodeMemberRecord } from '@ldinv/runs';
-import { caseFilesHash, sha256Hex, type CaseFiles } from '../member/content-hash.ts';
+import { caseFilesHash, caseHash, readCaseFiles, sha256Hex, writeCaseFiles, type CaseFiles } from '../member/content-hash.ts';
 import type { TaskResult } from '../member/task.ts';
 import { decodeMemberJob, decodeTaskResult, encodeMemberJob, encodeTaskResult, memberJobId, type MemberJobContext } from './member-job.ts';
 
@@ -74,5 +80,32 @@ describe('job results', () => {
     const member = { ...result().members[0], misfit: 'low' };
     const stored = () => decodeMemberRecord(encodeMemberRecord(doneMemberRecord(member as never, 1, { startedAt: '', wallMs: 0, worker: 'w' })), 'm4.msgpack');
     expect(stored).toThrow(/^m4\.msgpack: misfit: expected a number, got string$/);
+  });
+});
+
+const SITE = fileURLToPath(new URL('../../../../cases/site', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'ldinv-job-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('a site case in a job', () => {
+  it('travels in a queue job and reads back on the worker as the same problem', () => {
+    const files = readCaseFiles(SITE);
+    const context = {
+      run: 'site-0a1b2c3d', case: { name: 'site', hash: caseFilesHash(files), files }, prior: null,
+      method: 'pixel' as const, mode: 'rml' as const, iters: 5, param: 'latent' as const, refine: 0, burnIn: 0, steps: 1, thin: 1, initLogK: 0, backend: 'auto' as const,
+    };
+    const job = decodeMemberJob(JSON.parse(JSON.stringify(encodeMemberJob(context, { index: 0, seed: 1 }, 0))), 'site-0a1b2c3d/0');
+    const worker = join(root, 'worker-case');
+    writeCaseFiles(worker, job.case.files);
+    expect(caseHash(worker)).toBe(caseHash(SITE));
+    const [original, copy] = [readCase(SITE), readCase(worker)];
+    const [a] = solveHeads(caseProblem(original), original.truthLogK!);
+    const [b] = solveHeads(caseProblem(copy), original.truthLogK!);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    // A job whose case names a file outside the case directory is refused before anything is written.
+    const evil = { ...context, case: { ...context.case, files: { ...files, '../escape.npy': new Uint8Array(1) } } };
+    expect(() => decodeMemberJob(JSON.parse(JSON.stringify(encodeMemberJob(evil, { index: 0, seed: 1 }, 0))), 'site-0a1b2c3d/0')).toThrow(
+      'job site-0a1b2c3d/0: payload case.files.../escape.npy: Invalid key in record',
+    );
   });
 });
