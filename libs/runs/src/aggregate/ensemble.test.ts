@@ -91,3 +91,44 @@ describe('aggregateMembers', () => {
     expect(plain.logK!.mean).toEqual(r.logK!.mean);
   });
 });
+
+describe('aggregateMembers in mode mcmc (members are chains)', () => {
+  // Chain c keeps 20 samples truth + 0.1·sin(k + c) per cell, χ²/M 1 + 0.01k; chain 3 sits in a poor
+  // mode (truth + 3, median χ²/M 30) and its last draw happens to fit (χ²/M 0.5).
+  const cells = nx * ny;
+  const chainMember = (index: number, offset: number, misfits: number[], lastMisfit: number): DoneMember => {
+    const samples = new Float32Array(20 * cells);
+    for (let k = 0; k < 20; k++) for (let i = 0; i < cells; i++) samples[k * cells + i] = truth[i] + offset + 0.1 * Math.sin(k + index + 0.3 * i);
+    const last = Float64Array.from(samples.subarray(19 * cells));
+    return {
+      ...member(index, last, lastMisfit),
+      chain: { from: 0, burnIn: 5, thin: 1, samples, sampleMisfit: Float64Array.from(misfits), acceptance: new Float32Array(25).fill(0.5), stepSize: 1e-3 },
+    };
+  };
+  const fit = Array.from({ length: 20 }, (_, k) => 1 + 0.01 * k);
+  const records = [0, 1, 2].map((c) => chainMember(c, 0, fit, fit[19]));
+  records.push(chainMember(3, 3, fit.map((v) => 30 * v), 0.5));
+  const r = aggregateMembers(records, aggCase, { maxMisfit: 10 });
+
+  it('judges a chain by its median sample χ²/M, not its last draw', () => {
+    expect(r.included).toEqual([0, 1, 2]);
+    expect(r.excluded.map((e) => e.index)).toEqual([3]);
+    expect(r.excluded[0].misfit).toBeCloseTo(30 * 1.095, 10);
+  });
+
+  it('pools the included chains\' samples for the statistics', () => {
+    for (const i of [0, 17, 143]) {
+      let sum = 0;
+      for (const m of records.slice(0, 3)) for (let k = 0; k < 20; k++) sum += m.chain!.samples[k * cells + i];
+      expect(r.logK!.mean[i]).toBeCloseTo(sum / 60, 12);
+    }
+  });
+
+  it('computes the diagnostics over every finished chain, so the stuck one shows, and says why it warns', () => {
+    expect(r.chains!.chains).toBe(4);
+    expect(r.chains!.leftOut).toEqual([3]);
+    expect(r.chains!.logK!.shareAbove110).toBe(1); // chain 3 is 3 ln K units away everywhere
+    expect(r.chains!.warning).toContain('chain #3 left out of the statistics');
+    expect(r.chains!.warning).toContain('100 % of the cells have R̂ > 1.1');
+  });
+});

@@ -133,6 +133,12 @@ interface EnsembleDraw {
 /** Draws the clustering of modes looks at, at most: k-medoids costs the cube of their number. */
 const MAX_MODE_DRAWS = 200;
 
+function medianMisfit(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const k = sorted.length;
+  return k === 0 ? Number.NaN : k % 2 ? sorted[(k - 1) / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
+}
+
 function ensembleDraws(c: AggregateCase, included: readonly DoneMember[]): EnsembleDraw[] {
   if (!included.some((m) => m.chain)) return included.map((m) => ({ member: m.index, logK: m.logK, heads: m.heads, misfit: m.misfit }));
   const { predict } = c;
@@ -245,7 +251,9 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
     if (m.heads.length !== c.tests) throw new Error(`member ${m.index}: ${m.heads.length} head fields, the case has ${c.tests} tests`);
   }
   // NaN misfit (a diverged member) compares false with everything: treat it as above the cut.
-  const keep = (m: DoneMember) => m.misfit <= opts.maxMisfit;
+  // A chain is judged by its typical sample (median χ²/M of what it kept), not by its last draw.
+  const fitOf = (m: DoneMember) => (m.chain ? medianMisfit(m.chain.sampleMisfit) : m.misfit);
+  const keep = (m: DoneMember) => fitOf(m) <= opts.maxMisfit;
   const included = done.filter(keep);
   const rows: MemberRow[] = sorted.map((r) =>
     r.status === 'done'
@@ -262,13 +270,14 @@ export function aggregateMembers(records: readonly MemberRecord[], c: AggregateC
   const result: AggregateResult = {
     grid: c.grid, rows,
     included: included.map((m) => m.index),
-    excluded: done.filter((m) => !keep(m)).map((m) => ({ index: m.index, misfit: m.misfit })),
+    excluded: done.filter((m) => !keep(m)).map((m) => ({ index: m.index, misfit: fitOf(m) })),
     failed: failed.map((m) => ({ index: m.index, error: m.error })),
     logK: null, heads: null, metrics: null, logKLevelSpread: null, robustness: null, chains: null,
   };
   if (included.length === 0) return result;
   const draws = ensembleDraws(c, included);
-  if (included.some((m) => m.chain)) result.chains = summariseChains(included, pick, c.active);
+  // Mixing is judged over every finished chain: a chain stuck in a poor mode is what R̂ is for.
+  if (included.some((m) => m.chain)) result.chains = summariseChains(done, pick, c.active, done.filter((m) => !keep(m)).map((m) => m.index));
   result.logK = cellStats(draws.map((d) => d.logK));
   result.heads = Array.from({ length: c.tests }, (_, t) => cellStats(draws.map((d) => d.heads[t])));
   if (c.logKLevelFree && draws.length >= 2) {

@@ -3,6 +3,7 @@
 import { BUDGET_LABELS, BUDGET_TERMS, type WaterBudget } from '@ldinv/solver';
 import type { AggregateResult, FieldMetrics, MemberRow } from '../aggregate/ensemble.ts';
 import { RELIABILITY_MIN_SHARE, RELIABILITY_TOLERANCE, type Reliability } from '../aggregate/robustness.ts';
+import { ESS_MIN, MIXED_MAX_SHARE, RHAT_LOOSE, RHAT_STRICT } from '../aggregate/chains.ts';
 import type { RunManifest } from '../run-store/run-manifest.ts';
 import type { Figure } from './run-figures.ts';
 
@@ -110,10 +111,12 @@ function chainsSection(result: AggregateResult): string {
   ];
   if (ch.warning) lines.push(`<p class="warn">${escapeHtml(ch.warning)}.</p>`);
   if (ch.logK && ch.misfit) {
-    lines.push(htmlTable('chain-diagnostics', ['quantity', 'R̂ median', 'R̂ max', 'share R̂ > 1.01', 'share R̂ > 1.1', 'bulk ESS median', 'bulk ESS min'], [
-      ['ln K per cell', fmt(ch.logK.rHatMedian, 3), fmt(ch.logK.rHatMax, 3), fmt(ch.logK.shareAbove101, 3), fmt(ch.logK.shareAbove110, 3), fmt(ch.logK.essMedian, 1), fmt(ch.logK.essMin, 1)],
-      ['χ²/M', fmt(ch.misfit.rHat, 3), '', '', '', fmt(ch.misfit.essBulk, 1), ''],
+    lines.push(htmlTable('chain-diagnostics', ['quantity', 'R̂ median', 'R̂ max', 'share R̂ > 1.01', 'share R̂ > 1.1', 'bulk ESS median / min', 'tail ESS median / min', `share ESS < ${ESS_MIN}`], [
+      ['ln K per cell', fmt(ch.logK.rHatMedian, 3), fmt(ch.logK.rHatMax, 3), fmt(ch.logK.shareAbove101, 3), fmt(ch.logK.shareAbove110, 3),
+        `${fmt(ch.logK.essMedian, 1)} / ${fmt(ch.logK.essMin, 1)}`, `${fmt(ch.logK.essTailMedian, 1)} / ${fmt(ch.logK.essTailMin, 1)}`, fmt(ch.logK.shareEssBelow, 3)],
+      ['χ²/M', fmt(ch.misfit.rHat, 3), '', '', '', fmt(ch.misfit.essBulk, 1), fmt(ch.misfit.essTail, 1), ''],
     ]));
+    lines.push(`<p>Stan's targets: R̂ ≤ ${RHAT_STRICT} and bulk and tail ESS ≥ ${ESS_MIN} for every quantity. The warning above fires when more than ${fmt(100 * MIXED_MAX_SHARE)} % of the cells have R̂ &gt; ${RHAT_LOOSE} or an ESS below ${ESS_MIN}, when χ²/M's R̂ exceeds ${RHAT_LOOSE}, or when a chain is left out.</p>`);
   }
   lines.push(htmlTable('chains', ['chain', 'acceptance after burn-in', 'step size δ'], ch.perChain.map((c) => [`#${c.member}`, fmt(c.acceptance, 3), c.stepSize.toExponential(2)])));
   return `<h2>Chains (mcmc)</h2>

@@ -83,7 +83,7 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
     }
     const r = result.robustness;
     if (r?.probability && r.threshold) {
-      add('logk_above_threshold.svg', `Share of the members whose ln K exceeds ${r.threshold.value.toPrecision(4)} (${r.threshold.source}).`,
+      add('logk_above_threshold.svg', `Share of the ${result.chains ? 'pooled samples' : 'members'} whose ln K exceeds ${r.threshold.value.toPrecision(4)} (${r.threshold.source}).`,
         renderFieldMap(r.probability, nx, ny, { title: `P(ln K > ${r.threshold.value.toPrecision(3)})`, barLabel: 'probability', range: { min: 0, max: 1 }, sensors, geometry }));
       if (r.reliability) {
         add('reliability.svg', 'Reliability diagram of the probability map: per bin of predicted probability, the share of its cells whose true ln K exceeds the threshold.',
@@ -92,11 +92,11 @@ export function runFigures(result: AggregateResult, records: readonly MemberReco
     }
     const chains = result.chains;
     if (chains?.rHatMap) {
-      add('logk_rhat.svg', `Rank-normalised split-R̂ of ln K per cell over the ${chains.chains} chains (mixed: ≤ 1.01).`,
+      add('logk_rhat.svg', `Rank-normalised split-R̂ of ln K per cell over the ${chains.chains} chains (Stan's target ≤ 1.01; above 1.1 the chains clearly disagree).`,
         renderFieldMap(chains.rHatMap, nx, ny, { title: 'R̂ of ln K', barLabel: 'R̂', colormap: 'magma', sensors, geometry }));
     }
     if (r && r.modes.modes.length > 1) {
-      add('logk_modes.svg', `Mean ln K of each mode of the members (${r.modes.rule}); weight = share of the members.`,
+      add('logk_modes.svg', `Mean ln K of each mode of the members (${r.modes.rule}); weight = share of the ${result.chains ? 'pooled samples' : 'members'}.`,
         renderMosaic(
           r.modes.modes.map((m, k) => ({ values: m.meanLogK, label: `mode ${k + 1}: ${m.members.length} (${Math.round(100 * m.weight)} %)` })),
           nx, ny, { title: 'modes: mean ln K', barLabel: 'ln K', range: logKRange, sensors, geometry, columns: r.modes.modes.length },
