@@ -1,8 +1,7 @@
 // Folder-level import graph of a source tree: which top-level folder of src/ imports which (relative
 // imports; files directly in src/ are folder '.'), and its cycles as strongly connected groups
-// (Tarjan 1972). Tests (*.test.ts) are left out: nothing imports a test, so an end-to-end test that
-// drives its folder through a higher one (run/'s tests calling the CLI) adds no cycle between modules.
-// Fixtures count: tests of several folders share them, so they sit in a folder of their own.
+// (Tarjan 1972). Tests and fixtures count like any file: a test that drives the CLI sits under cli/,
+// and fixtures that tests of several folders share sit in a folder of their own (the app's testing/).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -16,7 +15,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return sourceFiles(path);
-    return /\.[cm]?ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [path] : [];
+    return /\.[cm]?ts$/.test(e.name) ? [path] : [];
   });
 }
 

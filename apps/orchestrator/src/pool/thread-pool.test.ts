@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTestCase } from '../testing/test-case.fixture.ts';
-import { FAULT_ENV } from './fault-inject.ts';
+import { FAULT_ENV } from '../member/fault-inject.ts';
 import type { MemberTask, WorkerConfig } from '../member/task.ts';
 import { ThreadPoolExecutor, WORKER_FILE } from './thread-pool.ts';
 

@@ -10,7 +10,7 @@ import { backendReport } from '@ldinv/tensor';
 import { createMemberContext, type MemberContext } from '../member/member-context.ts';
 import { runMembers } from '../member/run-members.ts';
 import { backendRecordOf } from './backend-record.ts';
-import { FAULT_ENV, faultsFor, parseFaultRules } from './fault-inject.ts';
+import { FAULT_ENV, faultsFor, parseFaultRules } from '../member/fault-inject.ts';
 import { resultBuffers, type ProgressSink, type TaskResult, type WorkerConfig, type WorkerTask } from '../member/task.ts';
 
 let context: Promise<MemberContext> | undefined;

@@ -6,7 +6,7 @@ import { readCase, type Case } from '@ldinv/fields';
 import { ENSEMBLE_MODES, INVERSION_METHODS, INVERT_DEFAULTS, LATENT_PARAMS, type InversionMethod } from '@ldinv/optim';
 import { readManifest, resolvePriorDir } from '@ldinv/prior';
 import { BACKEND_CHOICES } from '@ldinv/tensor';
-import { parseFaultRules, FAULT_ENV } from '../pool/fault-inject.ts';
+import { parseFaultRules, FAULT_ENV } from '../member/fault-inject.ts';
 import { METHODS_WITH_FIXED_START, METHODS_WITH_INIT_LOGK, METHODS_WITH_PRIOR, type InvertConfig } from '@ldinv/runs';
 
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseNpy } from '@ldinv/fields';
-import { FAULT_ENV } from '../pool/fault-inject.ts';
+import { FAULT_ENV } from '../member/fault-inject.ts';
 import { decodeMemberRecord } from '@ldinv/runs';
 
 export const LDINV_BIN = fileURLToPath(new URL('../../bin/ldinv.js', import.meta.url));

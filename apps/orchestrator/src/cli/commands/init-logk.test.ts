@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest } from '@ldinv/prior';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepareFromOptions } from '../cli/commands/invert.ts';
+import { prepareFromOptions } from './invert.ts';
 import { decodeMemberRecord, type RunManifest } from '@ldinv/runs';
-import { readJson, runLdinv } from '../testing/ldinv-process.fixture.ts';
-import { writeTestCase } from '../testing/test-case.fixture.ts';
-import { writeTinyPrior } from '../testing/tiny-prior.fixture.ts';
+import { readJson, runLdinv } from '../../testing/ldinv-process.fixture.ts';
+import { writeTestCase } from '../../testing/test-case.fixture.ts';
+import { writeTinyPrior } from '../../testing/tiny-prior.fixture.ts';
 
 // Flow boundaries, no wells (test-case.fixture.ts): heads do not change when K is scaled.
 const caseDir = writeTestCase();
