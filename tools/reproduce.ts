@@ -3,7 +3,9 @@
 //   --methods ldim,ldim+refine,pixel,vae,pinn --priors DIR]  (--priors: a folder with gaussian-64/ and bimaterial-64/
 //   to use instead of the shipped priors; --methods: run only these of each stage's methods; --readme none:
 //   leave README.md's results block alone; --no-runs: the comparison stage only reports the runs on disk,
-//   e.g. of a study stopped at a deadline)
+//   e.g. of a study stopped at a deadline; --stages mcmc [--mcmc-cases 10]: the calibration of mcmc against rml and
+//   multistart, tools/study/mcmc-calibration.ts, written to docs/results/mcmc-calibration.md; hours on 2 cores, so
+//   not among the default stages)
 // Issue 9: the comparison of LD-DIM with the pixel, physics-embedded VAE and PINN baselines, run as
 // `ldinv invert` ensembles (resumable: rerun to continue; finished runs are skipped), then every table
 // and figure of docs/RESULTS.md and docs/results/ regenerated from the runs. Stages run in order and
@@ -16,6 +18,7 @@ import { flag } from './bench/invert-runs.ts';
 import { caseSeeds, ensureCase, FIELD_KINDS, PRIOR_OF, SETTINGS, studyRunSeed, type CaseSet, type SettingName, type StudyField } from './study/study-cases.ts';
 import { convergenceFigure, errorCurveFigure, errorDistributionFigure, panelFigures, reliability, reliabilityFigure } from './study/study-figures.ts';
 import { referenceStudy } from './study/gaussian-reference.ts';
+import { mcmcCalibration } from './study/mcmc-calibration.ts';
 import { STUDY_METHODS, type StudyMethod } from './study/study-methods.ts';
 import { firstMembersSummary } from './study/member-subset.ts';
 import { cellFigures, comparisonRow, rowFigures, type CellFigures, type ComparisonRow, type RowFigures } from './study/study-metrics.ts';
@@ -25,6 +28,7 @@ import { resultsMarkdown, studyTiming, withReadmeResults, type StudyResults } fr
 const cases = Number(flag('cases', '5'));
 const calibrationCases = Number(flag('calibration-cases', '20'));
 const comparisonCases = Number(flag('comparison-cases', '20'));
+const mcmcCases = Number(flag('mcmc-cases', '10'));
 const members = Number(flag('members', '8'));
 const iters = Number(flag('iters', '200'));
 const stages = flag('stages', 'core,settings,informative,calibration,reference,comparison').split(',');
@@ -88,12 +92,13 @@ const REFERENCE_SETS = [
 const REFERENCE_ITERATIONS = 1000;
 if (noRuns && stages.some((x) => x !== 'comparison')) throw new Error(`--no-runs: only the comparison stage reports without running, got --stages ${stages.join(',')}`);
 for (const s of stages) {
-  if (!STAGES[s] && s !== 'reference') throw new Error(`--stages: unknown stage '${s}' (known: ${[...Object.keys(STAGES), 'reference'].join(', ')})`);
+  if (!STAGES[s] && s !== 'reference' && s !== 'mcmc') throw new Error(`--stages: unknown stage '${s}' (known: ${[...Object.keys(STAGES), 'reference', 'mcmc'].join(', ')})`);
 }
 
 const resultsPath = join(outDir, 'results.json');
 const stored = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as StudyResults) : null;
-const runsCells = stages.some((x) => x !== 'comparison');
+// The mcmc stage writes its own document, so like comparison it leaves the study's settings alone.
+const runsCells = stages.some((x) => x !== 'comparison' && x !== 'mcmc');
 const results: StudyResults = {
   settings: stored && !runsCells ? stored.settings : { cases, calibrationCases, members, iters },
   rows: (stored?.rows ?? []).filter((x) => !stages.includes(x.stage)),
@@ -186,6 +191,11 @@ async function comparisonStage(cells: Cell[]): Promise<void> {
 }
 
 for (const stage of stages) {
+  if (stage === 'mcmc') {
+    console.error(`reproduce: stage mcmc, ${mcmcCases} calibration cases per field kind (${((Date.now() - started) / 60_000).toFixed(1)} min so far)`);
+    await mcmcCalibration({ cases: mcmcCases, fields: FIELD_KINDS, members, log: (l) => console.error(l) });
+    continue;
+  }
   if (stage === 'comparison') {
     const cells = STAGES.comparison();
     console.error(`reproduce: stage comparison, ${cells.length} runs of ${COMPARISON_MEMBERS} members, first ${COMPARISON_SUBSET} of each first (${((Date.now() - started) / 60_000).toFixed(1)} min so far)`);

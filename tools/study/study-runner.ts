@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '@ldinv/runs';
+import type { EnsembleMode } from '@ldinv/optim';
 import { LDINV_BIN } from '../bench/invert-runs.ts';
 import type { RunSummary } from './study-metrics.ts';
 
@@ -13,7 +14,7 @@ export interface StudyCell {
   id: string;
   caseDir: string;
   method: 'ldim' | 'pixel' | 'vae' | 'pinn';
-  mode: 'multistart' | 'rml';
+  mode: EnsembleMode;
   members: number;
   iters: number;
   seed: number;
