@@ -4,24 +4,17 @@
 import {
   activeCellPicker, chiSquaredPerDatum, intervalCoverage, relativeL2, relativeL2OfHeads, relativeL2OfK, spreadSkill, ssim, type SpreadSkill,
 } from '@ldinv/optim';
+import type { Observation } from '@ldinv/fields';
 import { misclassifiedFraction } from '@ldinv/prior';
 import type { DoneMember, FailedMember, MemberOutcome, MemberRecord, MemberTiming } from '../run-store/member-record.ts';
 import { cellStats, type CellStats } from './cell-stats.ts';
 import { chainDraws, summariseChains, type ChainSummary } from './chains.ts';
 import { brierScore, ensembleModes, exceedanceProbability, reliabilityDiagram, type ModeAnalysis, type Reliability } from './robustness.ts';
 
-export interface ObservationRow {
-  x: number;
-  y: number;
-  head: number;
-  sigma: number;
-  test: number;
-}
-
 export interface AggregateCase {
   grid: { nx: number; ny: number };
   tests: number;
-  observations: readonly ObservationRow[];
+  observations: readonly Observation[];
   truthLogK?: Float64Array;
   /** Noise-free heads of the truth, per test. */
   truthHeads?: Float64Array[];
