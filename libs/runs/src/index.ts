@@ -3,7 +3,7 @@
 // ensemble statistics and summary.json, the figures and report.html. The CLI (apps/orchestrator) and
 // the studies (tools/) both import it; running members (pool, queue, workers) stays in the app.
 export { packBinary, unpackBinary } from './codec/binary-pack.ts';
-export { firstIssue } from './codec/first-issue.ts';
+export { firstIssue, firstLine } from './codec/first-issue.ts';
 export { readJournal } from './run-store/journal.ts';
 export { autoBatch, INVERT_CONFIG_DEFAULTS, memberSettingsOf, METHODS_WITH_PRIOR, NUMERICAL_KEYS, optionName, METHODS_WITH_FIXED_START, METHODS_WITH_INIT_LOGK } from './run-store/run-config.ts';
 export type { InvertConfig, MemberSettings } from './run-store/run-config.ts';

@@ -4,7 +4,7 @@
 // TensorFlow its members run in that same thread, one task at a time (the binding must not be loaded
 // by a second thread, tensorflow/tfjs#8388); with wasm or cpu they run on its own thread pool.
 import { initBackend } from '@ldinv/tensor';
-import type { BackendRecord } from '@ldinv/runs';
+import { firstLine, type BackendRecord } from '@ldinv/runs';
 import { backendRecordOf } from './backend-record.ts';
 import type { FromDevice, ToDevice } from './device-messages.ts';
 import type { Executor } from './executor.ts';
@@ -17,7 +17,6 @@ process.on('SIGINT', () => {});
 // The orchestrator is gone (e.g. kill -9): nobody will take our results, so stop.
 process.on('disconnect', () => process.exit(0));
 
-const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 let device = '';
 let workers = 1;
@@ -37,7 +36,7 @@ process.on('message', (msg: ToDevice) => {
         send({ type: 'ready', report, record, slots: record.threads });
         return { record, native };
       });
-      loaded.catch((err: unknown) => send({ type: 'init-error', message: `device ${device}: ${oneLine(err)}` }));
+      loaded.catch((err: unknown) => send({ type: 'init-error', message: `device ${device}: ${firstLine(err)}` }));
       break;
     case 'configure': {
       const { config } = msg;

@@ -4,6 +4,7 @@
 // Redis's or the socket's own reason. Only then are BullMQ's clients made. The orchestrator's probe
 // tries once; a worker's retries while nobody answers (Redis restarting, not up yet) for a while.
 import { Redis, type RedisOptions } from 'ioredis';
+import { firstLine } from '@ldinv/runs';
 
 /** What BullMQ's Queue, QueueEvents and Worker have in common. */
 export interface RedisClientOwner {
@@ -11,7 +12,6 @@ export interface RedisClientOwner {
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 
-const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 /** ms between a worker's connection attempts while Redis does not answer. */
 export const PROBE_RETRY_MS = 500;

@@ -12,6 +12,7 @@ import type { ProgressSink } from '../member/task.ts';
 import { probeRedis, unreachableError, waitUntilReady } from './connect.ts';
 import { LocalPools, type LocalPoolsOptions } from './local-pools.ts';
 import { decodeMemberJob, encodeTaskResult, QUEUE_NAME, QUEUE_PREFIX, type JobData } from './member-job.ts';
+import { firstLine } from '@ldinv/runs';
 
 export const QUEUE_WORKER_DEFAULTS = {
   /** ms: a job whose worker has not renewed its lock for this long is stalled (BullMQ's default). */
@@ -48,7 +49,6 @@ export interface QueueWorkerOptions extends Omit<LocalPoolsOptions, 'maxPools'> 
 }
 
 const now = () => performance.timeOrigin + performance.now();
-const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { MemberSpec } from '@ldinv/optim';
 import type { Executor } from '../pool/executor.ts';
 import type { MemberTask, ProgressSink, TaskResult } from '../member/task.ts';
-import { type BackendRecord, doneMemberRecord, MEMBER_RECORD_VERSION, type MemberRecord, planBatches } from '@ldinv/runs';
+import { type BackendRecord, doneMemberRecord, firstLine, MEMBER_RECORD_VERSION, type MemberRecord, planBatches } from '@ldinv/runs';
 import type { RunEvents } from './events.ts';
 
 export interface ScheduleOptions {
@@ -36,7 +36,6 @@ export interface ScheduleResult {
 }
 
 const now = () => performance.timeOrigin + performance.now();
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 export async function runScheduled(opts: ScheduleOptions): Promise<ScheduleResult> {
   const { executor, events, persist, signal } = opts;

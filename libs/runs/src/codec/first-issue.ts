@@ -8,3 +8,8 @@ export function firstIssue(error: z.ZodError): string {
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
   return `${where}: ${issue.message}${more}`;
 }
+
+/** The first line of an error's message (a stack or a wrapped cause must not break a one-line report). */
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
