@@ -17,7 +17,6 @@ export { RunStore } from './run-store/run-store.ts';
 export { aggregateMembers } from './aggregate/ensemble.ts';
 export type { FieldMetrics } from './aggregate/ensemble.ts';
 export type { RunSummary } from './aggregate/run-summary.ts';
-export { SvgFigure } from './figures/svg.ts';
 export { renderLinePlot } from './figures/line-plot.ts';
 export type { Series } from './figures/line-plot.ts';
 export { renderMosaic } from './figures/mosaic.ts';
