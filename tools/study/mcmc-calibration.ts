@@ -52,8 +52,8 @@ function figuresOf(s: RunSummary): CalibrationFigures {
     rHatShare110: chains?.logK?.shareAbove110 ?? null,
     essMedian: chains?.logK?.essMedian ?? null,
     memberIterations: rows.reduce((n, r) => n + (r.iterations ?? 0), 0),
-    // A member's wall time is a worker thread's time on it (members of a batch share their task's time).
-    coreSeconds: rows.reduce((t, r) => t + (r.wallMs ?? 0), 0) / 1000,
+    // The run processes' CPU time (members of a batch share their task's wall time, so summing members' would overcount).
+    coreSeconds: s.sessions.reduce((t, x) => t + (x.cpuMs ?? 0), 0) / 1000,
   };
 }
 
@@ -94,9 +94,9 @@ export async function mcmcCalibration(o: CalibrationOptions): Promise<string> {
     `Calibration cases of the standard setting (49 sensors, 1 % noise, 1 test; seeds never used for tuning), ${o.members} members per run,`,
     `each case one run seed for all three. mcmc: ${ITERS} descent iterations (--param noise), then the defaults --burn-in, --steps, --thin;`,
     `rml and multistart: ${ITERS} latent + 100 refine iterations. Means over cases; "–" where a figure does not apply.`,
-    'Cost: member-iterations and worker core-seconds per run; for mcmc also core-seconds per effective sample (median bulk ESS of the cells).',
+    'Cost: member-iterations and CPU seconds of the run processes per run; for mcmc also CPU seconds per effective sample (median bulk ESS of the cells).',
     '',
-    '| field | method | cases | ensemble-mean error | 90 % coverage (t / empirical) | spread/skill | Brier skill | reliability gap | cells R̂ > 1.1 | ESS median | member-iterations | core-s | core-s per eff. sample |',
+    '| field | method | cases | ensemble-mean error | 90 % coverage (t / empirical) | spread/skill | Brier skill | reliability gap | cells R̂ > 1.1 | ESS median | member-iterations | CPU s | CPU s per eff. sample |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const targets: string[] = [];
