@@ -38,6 +38,8 @@ describe('mode mcmc', () => {
       expect(r.chain!.acceptance.length).toBe(30);
       expect(r.history.misfit.length).toBe(r.chain!.from + 30);
     }
+    // run.json records what ran: no refine stage.
+    expect(readJson<{ config: { refine: number } }>(join(one, 'run.json')).config.refine).toBe(0);
     const summary = readJson<RunSummary>(join(one, 'summary.json'));
     expect(summary.chains!.chains).toBe(3);
     expect(summary.chains!.samplesPerChain).toBe(10);
@@ -66,5 +68,8 @@ describe('mode mcmc', () => {
     expect(thin.code).not.toBe(0);
     expect(thin.stderr.trim().split('\n')).toHaveLength(1);
     expect(thin.stderr).toContain('--thin 5 keeps no sample of --steps 4');
+    const refine = await runLdinv(['invert', '--case', caseDir, '--prior', prior, '--mode', 'mcmc', '--refine', '50', '--out', join(root, 'r')]);
+    expect(refine.code).not.toBe(0);
+    expect(refine.stderr.trim()).toBe('ldinv: --refine 50: --mode mcmc has no refine stage (its samples are the chains\' states)');
   });
 });

@@ -98,6 +98,11 @@ function explicitOptions(o: InvertOptionValues): Partial<InvertConfig> {
   if (o.param !== undefined) out.param = o.param as InvertConfig['param'];
   const refine = int('refine', o.refine, 0);
   if (refine !== undefined) out.refine = refine;
+  // A chain samples z_T; a refine stage after it would move its samples off the posterior.
+  if (o.mode === 'mcmc') {
+    if (refine) throw new Error(`--refine ${refine}: --mode mcmc has no refine stage (its samples are the chains' states)`);
+    out.refine = 0;
+  }
   const burnIn = int('burn-in', o.burnIn, 0);
   if (burnIn !== undefined) out.burnIn = burnIn;
   const steps = int('steps', o.steps, 1);
