@@ -2,7 +2,7 @@
 // differences with their standard errors, "wins" only beyond two of them, and what LD-DIM does give
 // where its error is no better (coverage, pumping tests, the site study) said beside it.
 import type { StudyTiming } from './study-report.ts';
-import type { ComparisonRow } from './study-metrics.ts';
+import { pairedDifference, type ComparisonRow } from './study-metrics.ts';
 
 export interface ComparisonStudy {
   /** Cases per field type asked for; each row's difference says how many are done. */
@@ -103,6 +103,16 @@ export function comparisonSection(c: ComparisonStudy | undefined, descriptive: D
   const unfinished = done.filter((d) => d.cases < c.cases);
   if (unfinished.length > 0) {
     out.push(`Not finished when this was written: only ${unfinished.map((d) => `${d.cases} of the ${c.cases} cases per field type have ${d.size}-member ensembles`).join(', ')}.`, '');
+  }
+  // A partial study's larger ensembles cover fewer cases: the smaller ensembles on those same cases tell
+  // what changed with the ensemble size and what with the cases.
+  for (const large of c.rows.filter((r) => r.members === c.members)) {
+    const small = c.rows.find((r) => r.field === large.field && r.members === c.subset);
+    if (!small || small.seeds.length === large.seeds.length) continue;
+    const k = large.seeds.map((seed) => small.seeds.indexOf(seed));
+    if (k.some((i) => i < 0)) continue;
+    const same = { ...small, difference: pairedDifference(k.map((i) => small.errors[0][i]), k.map((i) => small.errors[1][i])) };
+    out.push(`On the ${large.seeds.length} ${large.field} cases that have ${c.members} members, the ${c.subset}-member difference is ${differenceText(same)}.`, '');
   }
   return out;
 }
