@@ -117,12 +117,8 @@ export function comparisonSection(c: ComparisonStudy | undefined, descriptive: D
   return out;
 }
 
-/** The README's results lines: the paired table alone. */
+/** The README's results lines: the paired table alone (the README's text above the block says what it holds). */
 export function comparisonReadmeLines(c: ComparisonStudy | undefined): string[] {
   if (!c || c.rows.length === 0) return ['No paired comparison yet: `npm run reproduce -- --stages comparison`.'];
-  return [
-    `Fresh cases (${c.setting}); difference = LD-DIM+refine − pixel per case, ± s.e.; "wins" only beyond 2 s.e.:`,
-    '',
-    ...table(c, false),
-  ];
+  return table(c, false);
 }
