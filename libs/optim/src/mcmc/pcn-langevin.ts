@@ -28,8 +28,6 @@ export interface PcnLangevinOptions {
 
 const MAX_LOG_STEP = Math.log(2);
 
-export const PCN_LANGEVIN_DEFAULTS: PcnLangevinOptions = { burnIn: 100, steps: 200, thin: 4, stepSize: 1e-3, targetAcceptance: 0.574 };
-
 /** One step's record of a chain, passed to the caller's observer. */
 export interface ChainStep {
   chain: number;
@@ -44,8 +42,6 @@ export interface ChainStep {
   stepSize: number;
   /** The state after the step is kept as a sample. */
   kept: boolean;
-  /** The evaluation index of the state after the step (see run()). */
-  evaluation: number;
 }
 
 export interface ChainState {
@@ -55,10 +51,11 @@ export interface ChainState {
 }
 
 /**
- * Runs one chain per start (seeds[c]: the seed of chain c's proposal and acceptance draws), all chains stepping in lockstep (one batched potential evaluation per
- * step, at every chain's proposal). Calls observe(step) for every chain and step. Each potential
- * evaluation gets an index (0 = the starts, then one per step) so the caller can keep what it computed
- * alongside (e.g. ln K): a chain's state after step k comes from evaluation `step.evaluation`.
+ * Runs one chain per start (seeds[c]: the seed of chain c's proposal and acceptance draws), all chains
+ * stepping in lockstep: one batched potential evaluation per step, at every chain's proposal (the first
+ * at the starts). Calls observe(step, state) for every chain and step, right after the step's
+ * evaluation, so a caller that keeps what the potential computed alongside (e.g. ln K) takes it from
+ * the latest evaluation when step.accepted.
  */
 export function runPcnLangevin(
   potential: BatchPotential,
@@ -73,7 +70,6 @@ export function runPcnLangevin(
   const first = potential(starts);
   const chains = starts.map((xi, c) => ({
     state: { xi: Float64Array.from(xi), potential: first.value[c], gradient: first.gradient[c] } as ChainState,
-    evaluation: 0,
     logStep: Math.log(options.stepSize),
     rng: createRng(seeds[c]),
   }));
@@ -89,17 +85,14 @@ export function runPcnLangevin(
       const logAlpha = logAcceptance(chain.state, proposed, delta);
       const acceptance = Number.isNaN(logAlpha) ? 0 : Math.min(1, Math.exp(logAlpha));
       const accepted = chain.rng.uniform() < acceptance;
-      if (accepted) {
-        chain.state = proposed;
-        chain.evaluation = step + 1;
-      }
+      if (accepted) chain.state = proposed;
       if (step < burnIn) {
         // Robbins–Monro with a decaying gain: fast at first, frozen (by construction) after burn-in.
         // δ ≤ 2 (a ≥ 0): at δ = 2 a proposal is an independent prior draw, all a flat Φ needs.
         chain.logStep = Math.min(MAX_LOG_STEP, chain.logStep + (acceptance - targetAcceptance) / Math.pow(step + 1, 0.6));
       }
       const kept = step >= burnIn && (step - burnIn + 1) % thin === 0;
-      observe({ chain: c, step, potential: chain.state.potential, acceptance, accepted, stepSize: delta, kept, evaluation: chain.evaluation }, chain.state);
+      observe({ chain: c, step, potential: chain.state.potential, acceptance, accepted, stepSize: delta, kept }, chain.state);
     }
   }
   return chains.map((chain) => chain.state);
