@@ -7,7 +7,7 @@ import {
 import type { Observation } from '@ldinv/fields';
 import { misclassifiedFraction } from '@ldinv/prior';
 import type { DoneMember, FailedMember, MemberOutcome, MemberRecord, MemberTiming } from '../run-store/member-record.ts';
-import { cellStats, type CellStats } from './cell-stats.ts';
+import { cellStats, sortedQuantile, type CellStats } from './cell-stats.ts';
 import { chainDraws, summariseChains, type ChainSummary } from './chains.ts';
 import { brierScore, ensembleModes, exceedanceProbability, reliabilityDiagram, type ModeAnalysis, type Reliability } from './robustness.ts';
 
@@ -127,9 +127,7 @@ interface EnsembleDraw {
 const MAX_MODE_DRAWS = 200;
 
 function medianMisfit(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const k = sorted.length;
-  return k === 0 ? Number.NaN : k % 2 ? sorted[(k - 1) / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
+  return values.length === 0 ? Number.NaN : sortedQuantile(Float64Array.from(values).sort(), 0.5);
 }
 
 function ensembleDraws(c: AggregateCase, included: readonly DoneMember[]): EnsembleDraw[] {
