@@ -69,7 +69,7 @@ export interface ChainRecord {
   sampleMisfit: Float64Array;
   /** Metropolis acceptance probability min(1, α) of every chain step, burn-in included. */
   acceptance: Float32Array;
-  /** Step size δ after burn-in (fixed from then on). */
+  /** Step size β of the gpCN proposal after burn-in (fixed from then on). */
   stepSize: number;
 }
 

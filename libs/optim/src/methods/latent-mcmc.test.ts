@@ -6,7 +6,7 @@ import { DataMisfit } from '../objectives/data-misfit.ts';
 import { cellCentres, syntheticProblem, tomographyProblem } from '../test-cases.fixture.ts';
 import { tinyPrior } from './tiny-prior.fixture.ts';
 
-describe('mode mcmc (pCN Langevin chains on z_T)', () => {
+describe('mode mcmc (gpCN chains on z_T)', () => {
   const prior = tinyPrior();
   const grid = { nx: 16, ny: 16 };
   const dim = 32;
@@ -30,11 +30,11 @@ describe('mode mcmc (pCN Langevin chains on z_T)', () => {
     const all = draws.flat();
     expect(all.length).toBe(members.length * steps);
     const mean = all.reduce((s, v) => s + v, 0) / all.length;
-    // |z_T|² ~ χ²(32): mean 32, variance 64. Burn-in pushes δ to its bound 2, where proposals are
+    // |z_T|² ~ χ²(32): mean 32, variance 64. The Laplace reference is the prior itself, so burn-in pushes β to its bound 1, where proposals are
     // independent prior draws accepted with probability ~1, so the draws are nearly independent.
     const acceptance = result.members.flatMap((m) => Array.from(m.chain!.acceptance.subarray(m.chain!.burnIn)));
     expect(acceptance.reduce((s, a) => s + a, 0) / acceptance.length).toBeGreaterThan(0.99);
-    expect(result.members.every((m) => m.chain!.stepSize === 2)).toBe(true);
+    expect(result.members.every((m) => m.chain!.stepSize === 1)).toBe(true);
     const meanError = Math.sqrt(64 / all.length);
     expect(Math.abs(mean - dim)).toBeLessThan(3.5 * meanError);
     const variance = all.reduce((s, v) => s + (v - mean) ** 2, 0) / (all.length - 1);
@@ -44,7 +44,7 @@ describe('mode mcmc (pCN Langevin chains on z_T)', () => {
 
   it('with informative data, the chains keep their samples, fit the data and centre on the truth', async () => {
     const { problem } = syntheticProblem(tomographyProblem(grid), truth, sensors, 3e-3);
-    const result = await invert(problem, prior, { ...common, mcmcBurnIn: 60, mcmcSteps: 120, mcmcThin: 4 });
+    const result = await invert(problem, prior, { ...common, mcmcBurnIn: 150, mcmcSteps: 120, mcmcThin: 4 });
     const cells = grid.nx * grid.ny;
     const pooled = new Float64Array(cells);
     let count = 0;
@@ -52,12 +52,13 @@ describe('mode mcmc (pCN Langevin chains on z_T)', () => {
       const chain = m.chain!;
       expect(chain.samples.length).toBe(30 * cells);
       expect(chain.sampleMisfit.length).toBe(30);
-      expect(m.history.misfit.length).toBe(chain.from + 180);
-      const afterBurnIn = Array.from(chain.acceptance.subarray(60));
+      expect(m.history.misfit.length).toBe(chain.from + 270);
+      const afterBurnIn = Array.from(chain.acceptance.subarray(150));
       const rate = afterBurnIn.reduce((s, a) => s + a, 0) / afterBurnIn.length;
-      expect(rate).toBeGreaterThan(0.3);
-      expect(rate).toBeLessThan(0.9);
-      // The last kept sample is the chain's final state (180 steps, thin 4): its χ²/M is the member's (float32 vs float64).
+      // Burn-in adapts β towards acceptance 0.25: measured 0.08–0.20 after it (this posterior is far from its Laplace reference).
+      expect(rate).toBeGreaterThan(0.04);
+      expect(rate).toBeLessThan(0.5);
+      // The last kept sample is the chain's final state (270 steps, 120 after burn-in, thin 4): its χ²/M is the member's (float32 vs float64).
       expect(Math.abs(chain.sampleMisfit[29] / m.misfit - 1)).toBeLessThan(1e-3);
       for (let k = 0; k < 30; k++) {
         for (let i = 0; i < cells; i++) pooled[i] += chain.samples[k * cells + i];
@@ -72,8 +73,8 @@ describe('mode mcmc (pCN Langevin chains on z_T)', () => {
     }));
     const posteriorMeanError = relativeL2(pooled, truth);
     const priorMeanError = relativeL2(priorMean, truth);
-    expect(posteriorMeanError / priorMeanError).toBeLessThan(0.7); // measured 0.497 / 0.917 = 0.54
-    for (const m of result.members) expect(m.misfit).toBeLessThan(2); // measured 0.37, 0.43, 1.35, 0.42
+    expect(posteriorMeanError / priorMeanError).toBeLessThan(0.7); // measured 0.492 / 0.917 = 0.54
+    for (const m of result.members) expect(m.misfit).toBeLessThan(2.5); // measured 0.66, 0.44, 1.97, 0.44
   });
 
   it('is refused for methods other than ldim', async () => {

@@ -1,21 +1,25 @@
 // Mode mcmc: each member is a Markov chain whose stationary law is the posterior under the learned
 // prior. The unknown is the initial noise z_T of the deterministic DDIM chain (param 'noise'), whose
-// prior is exactly N(0, I); the potential is Φ(z_T) = ½χ²(heads(decode(chain(z_T)))), its gradient the
-// same adjoint path as the descent's (batchDataGradient). Each member first descends (the ldim noise
-// descent of options.iterations, any λ: the start of a chain does not change what it converges to,
-// only how long burn-in takes), then runs pCN Langevin (mcmc/pcn-langevin.ts): burn-in with step-size
-// adaptation, then mcmcSteps steps keeping every mcmcThin-th state. All chains step together, one
-// batched evaluation per step.
+// prior is exactly N(0, I); the potential is Φ(z_T) = ½χ²(heads(decode(chain(z_T)))). Each member first
+// descends (the ldim noise descent of options.iterations, any λ: the start of a chain does not change
+// what it converges to, only how long burn-in takes), then takes the Laplace approximation at its
+// descent result (the whitened Jacobian by one backward pass per datum) as the Gaussian reference of a
+// generalized pCN chain (mcmc/gpcn.ts): burn-in adapting β, then mcmcSteps steps keeping every
+// mcmcThin-th state. A chain step is a forward pass (DDIM chain, decoder, float64 solve); all chains
+// step together, one batched evaluation per step.
 import type { Prior } from '@ldinv/prior';
 import { darcySolveOp, solveHeads } from '@ldinv/solver';
 import { deriveSeed } from '@ldinv/tensor';
 import type { InvertOptions } from '../invert-options.ts';
-import { runPcnLangevin, type BatchPotential } from '../mcmc/pcn-langevin.ts';
+import { laplaceReference, runGpcn, type BatchPotentialValue } from '../mcmc/gpcn.ts';
 import type { MemberResult, ProgressCallback } from '../member-run.ts';
 import { DataMisfit } from '../objectives/data-misfit.ts';
 import type { InversionProblem } from '../problem.ts';
 import { STREAM } from '../streams.ts';
-import { batchDataGradient, descendLatents } from './latent.ts';
+import { batchLogK, descendLatents, whitenedJacobian } from './latent.ts';
+
+/** Data per batched backward pass of the Jacobian (memory of the DDIM chain's tape grows with it). */
+const JACOBIAN_CHUNK = 16;
 
 export function runLatentMcmc(problem: InversionProblem, prior: Prior, options: InvertOptions, onProgress?: ProgressCallback): MemberResult[] {
   const [h, w, c] = prior.manifest.latentShape;
@@ -26,21 +30,24 @@ export function runLatentMcmc(problem: InversionProblem, prior: Prior, options: 
   const caseMisfit = new DataMisfit(problem.observations, cells);
   const M = caseMisfit.count;
   const solve = darcySolveOp(problem.darcy);
-  const misfits = descended.map(() => caseMisfit);
   const { mcmcBurnIn: burnIn, mcmcSteps: steps, mcmcThin: thin } = options;
+  const starts = descended.map((m) => Float64Array.from(m.z));
+  const references = descended.map((m, b) => {
+    const residuals = caseMisfit.whitenedResiduals(solveHeads(problem.darcy, m.logK));
+    return laplaceReference(starts[b], whitenedJacobian(prior, solve, caseMisfit, m.z, options.initSteps, JACOBIAN_CHUNK), residuals);
+  });
 
   // ln K of the states of the latest evaluation, so a chain can keep the ln K of the state it accepts.
   let evaluatedLogK: Float32Array = new Float32Array(0);
-  const potential: BatchPotential = (states) => {
+  const potential: BatchPotentialValue = (states) => {
     const packed = new Float32Array(states.length * dim);
     states.forEach((state, b) => packed.set(state, b * dim));
-    const r = batchDataGradient(prior, solve, misfits.slice(0, states.length), packed, options.initSteps);
-    evaluatedLogK = r.logK;
-    // Φ_b of the misfit op is χ²/(2M): the potential is M times it, and so is its gradient.
-    return {
-      value: r.evaluations.map((e) => M * e.value),
-      gradient: states.map((_, b) => Float64Array.from(r.gradient.subarray(b * dim, (b + 1) * dim), (g) => M * g)),
-    };
+    evaluatedLogK = batchLogK(prior, packed, options.initSteps);
+    // Φ = ½χ², the heads in float64 from the float32 field of the tf path.
+    return states.map((_, b) => {
+      const logK = evaluatedLogK.subarray(b * cells, (b + 1) * cells);
+      return 0.5 * M * caseMisfit.chiSquared(solveHeads(problem.darcy, logK));
+    });
   };
 
   const chains = descended.map((m) => ({
@@ -51,10 +58,9 @@ export function runLatentMcmc(problem: InversionProblem, prior: Prior, options: 
     acceptance: new Float32Array(burnIn + steps),
     stepSize: options.mcmcStepSize,
   }));
-  const starts = descended.map((m) => Float64Array.from(m.z));
   const seeds = descended.map((m) => deriveSeed(m.spec.seed, STREAM.mcmc));
   let startsTaken = false;
-  runPcnLangevin(
+  runGpcn(
     (states) => {
       const r = potential(states);
       if (!startsTaken) {
@@ -63,9 +69,10 @@ export function runLatentMcmc(problem: InversionProblem, prior: Prior, options: 
       }
       return r;
     },
+    references,
     starts,
     seeds,
-    { burnIn, steps, thin, stepSize: options.mcmcStepSize, targetAcceptance: options.mcmcTargetAcceptance },
+    { burnIn, steps, thin, beta: options.mcmcStepSize, targetAcceptance: options.mcmcTargetAcceptance },
     (step, state) => {
       const chain = chains[step.chain];
       if (step.accepted) chain.logK = evaluatedLogK.slice(step.chain * cells, (step.chain + 1) * cells);

@@ -25,7 +25,7 @@ import { DataMisfit } from '../objectives/data-misfit.ts';
 import { AdaptiveWeight } from '../objectives/adaptive-weight.ts';
 import { annealedTimestep, scoreDistillation } from '../objectives/diffusion-regulariser.ts';
 import { gaussianLatentPenalty } from '../objectives/gaussian-latent.ts';
-import { misfitOfHeads, type MisfitEvaluation } from '../objectives/misfit-op.ts';
+import { linearFunctionalOfHeads, misfitOfHeads, type MisfitEvaluation } from '../objectives/misfit-op.ts';
 import { perturbData } from '../objectives/rml-perturbation.ts';
 import { truthOf, type InversionProblem } from '../problem.ts';
 import { STREAM } from '../streams.ts';
@@ -102,14 +102,51 @@ export function batchDataGradient(
     const z = tf.tensor4d(unknowns, [A, h, w, c]);
     const misfit = misfitOfHeads(misfits, evaluations);
     const J = (zz: tf.Tensor) => {
-      const latent = chainSteps === null ? (zz as tf.Tensor4D) : prior.ddimChain(zz as tf.Tensor4D, chainSteps);
-      const field = prior.decode(latent);
+      const field = fieldOfUnknowns(prior, zz as tf.Tensor4D, chainSteps);
       logK = (field.dataSync() as Float32Array).slice();
       return misfit(solve(field));
     };
     return tf.grad(J)(z);
   });
   return { gradient, logK, evaluations };
+}
+
+/** ln K [A, ny, nx] of unknowns [A, h, w, c]: decode(z), or decode(DDIM chain(z_T)) with chainSteps. */
+function fieldOfUnknowns(prior: Prior, unknowns: tf.Tensor4D, chainSteps: number | null): tf.Tensor3D {
+  return prior.decode(chainSteps === null ? unknowns : prior.ddimChain(unknowns, chainSteps));
+}
+
+/** ln K of a batch of unknowns (packed [A, h, w, c]) without a tape: the forward pass alone. */
+export function batchLogK(prior: Prior, unknowns: Float32Array, chainSteps: number | null): Float32Array {
+  const [h, w, c] = prior.manifest.latentShape;
+  const A = unknowns.length / (h * w * c);
+  return tidyValues(() => fieldOfUnknowns(prior, tf.tensor4d(unknowns, [A, h, w, c]), chainSteps));
+}
+
+/**
+ * Rows of the whitened Jacobian Ĵ = ∂(G/σ)/∂(unknowns) at one point (G the predicted data, σ their
+ * standard deviations; one row per datum, tests in order): one backward pass per datum through the
+ * same path as the descent's gradient, `chunk` data per batched pass.
+ */
+export function whitenedJacobian(
+  prior: Prior, solve: (logK: tf.Tensor3D) => tf.Tensor4D, misfit: DataMisfit, unknowns: Float32Array, chainSteps: number | null, chunk: number,
+): Float64Array[] {
+  const [h, w, c] = prior.manifest.latentShape;
+  const dim = h * w * c;
+  const sensitivities = misfit.whitenedSensitivities();
+  const rows: Float64Array[] = [];
+  for (let first = 0; first < sensitivities.length; first += chunk) {
+    const weights = sensitivities.slice(first, first + chunk);
+    const A = weights.length;
+    const packed = new Float32Array(A * dim);
+    for (let b = 0; b < A; b++) packed.set(unknowns, b * dim);
+    const gradient = tidyValues(() => {
+      const functional = linearFunctionalOfHeads(weights);
+      return tf.grad((zz: tf.Tensor) => functional(solve(fieldOfUnknowns(prior, zz as tf.Tensor4D, chainSteps))))(tf.tensor4d(packed, [A, h, w, c]));
+    });
+    for (let b = 0; b < A; b++) rows.push(Float64Array.from(gradient.subarray(b * dim, (b + 1) * dim)));
+  }
+  return rows;
 }
 
 /** ldim and vae: the latent descent, then (ldim) the refine stage of every member. */

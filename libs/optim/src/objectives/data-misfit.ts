@@ -87,6 +87,33 @@ export class DataMisfit {
     return this.observations.map((o, t) => o.operator.apply(heads[t]));
   }
 
+  /** (G_r − d_r)/σ_r of every datum r (tests in order, sensors in order). */
+  whitenedResiduals(heads: Float64Array[]): Float64Array {
+    const out = new Float64Array(this.count);
+    let r = 0;
+    this.predicted(heads).forEach((predicted, t) => {
+      const o = this.observations[t];
+      for (let i = 0; i < predicted.length; i++) out[r++] = (predicted[i] - o.data[i]) / o.sigma[i];
+    });
+    return out;
+  }
+
+  /**
+   * ∂(G_r/σ_r)/∂h of every datum r (tests in order, sensors in order), as heads per test: the rows of
+   * the σ-whitened observation operator, whose images through the adjoint are the rows of Ĵ.
+   */
+  whitenedSensitivities(): Float64Array[][] {
+    const rows: Float64Array[][] = [];
+    this.observations.forEach((o, t) => {
+      for (let i = 0; i < o.operator.count; i++) {
+        const unit = new Float64Array(o.operator.count);
+        unit[i] = 1 / o.sigma[i];
+        rows.push(this.observations.map((_, u) => (u === t ? o.operator.applyTranspose(unit) : this.zeros)));
+      }
+    });
+    return rows;
+  }
+
   private checkHeads(heads: Float64Array[]): void {
     if (heads.length !== this.observations.length) {
       throw new Error(`data misfit: got heads for ${heads.length} tests, expected ${this.observations.length}`);

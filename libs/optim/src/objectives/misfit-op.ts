@@ -36,3 +36,28 @@ export function misfitOfHeads(misfits: readonly DataMisfit[], evaluations: Misfi
   });
   return (heads) => op(heads) as tf.Scalar;
 }
+
+/**
+ * (heads [B, tests, ny, nx]) -> scalar Σ_b ⟨w_b, h_b⟩, w_b = weights[b] (one field per test): a linear
+ * functional per batch item, so tf.grad through it gives w_bᵀ ∂h/∂(unknowns), a row of a Jacobian.
+ */
+export function linearFunctionalOfHeads(weights: readonly Float64Array[][]): (heads: tf.Tensor4D) => tf.Scalar {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const heads = args[0] as tf.Tensor;
+    const [B, T, ny, nx] = heads.shape;
+    const cells = ny * nx;
+    if (heads.rank !== 4 || B !== weights.length || weights.some((w) => w.length !== T || w.some((f) => f.length !== cells))) {
+      throw new Error(`linear functional: heads [${heads.shape}] do not match ${weights.length} weights of ${weights[0]?.length} tests`);
+    }
+    const values = heads.dataSync();
+    const gradient = new Float32Array(B * T * cells);
+    let total = 0;
+    weights.forEach((w, b) => w.forEach((field, t) => {
+      const offset = (b * T + t) * cells;
+      gradient.set(field, offset);
+      for (let i = 0; i < cells; i++) total += field[i] * values[offset + i];
+    }));
+    return { value: tf.scalar(total), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.tensor4d(gradient, [B, T, ny, nx])) };
+  });
+  return (heads) => op(heads) as tf.Scalar;
+}

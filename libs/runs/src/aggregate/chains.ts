@@ -39,7 +39,7 @@ export interface ChainSummary {
   samplesPerChain: number;
   burnIn: number;
   thin: number;
-  /** Per chain: member index, mean acceptance after burn-in, step size δ after burn-in. */
+  /** Per chain: member index, mean acceptance after burn-in, step size β after burn-in. */
   perChain: { member: number; acceptance: number; stepSize: number }[];
   /** Per-cell R̂ and bulk ESS summarised over the active cells; null with fewer than 2 chains or 4 samples each. */
   logK: {

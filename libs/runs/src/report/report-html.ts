@@ -118,7 +118,7 @@ function chainsSection(result: AggregateResult): string {
     ]));
     lines.push(`<p>Stan's targets: R̂ ≤ ${RHAT_STRICT} and bulk and tail ESS ≥ ${ESS_MIN} for every quantity. The warning above fires when more than ${fmt(100 * MIXED_MAX_SHARE)} % of the cells have R̂ &gt; ${RHAT_LOOSE} or an ESS below ${ESS_MIN}, when χ²/M's R̂ exceeds ${RHAT_LOOSE}, or when a chain is left out.</p>`);
   }
-  lines.push(htmlTable('chains', ['chain', 'acceptance after burn-in', 'step size δ'], ch.perChain.map((c) => [`#${c.member}`, fmt(c.acceptance, 3), c.stepSize.toExponential(2)])));
+  lines.push(htmlTable('chains', ['chain', 'acceptance after burn-in', 'step size β'], ch.perChain.map((c) => [`#${c.member}`, fmt(c.acceptance, 3), c.stepSize.toExponential(2)])));
   return `<h2>Chains (mcmc)</h2>
 ${lines.join('\n')}`;
 }

@@ -74,7 +74,7 @@ const solutionShape = {
     sampleMisfit: f64,
     /** Metropolis acceptance probability min(1, α) of every chain step, burn-in included. */
     acceptance: typedArray<Float32Array>(Float32Array),
-    /** Step size δ after burn-in. */
+    /** Step size β after burn-in. */
     stepSize: anyNumber,
   }).optional(),
 };
