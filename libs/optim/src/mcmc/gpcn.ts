@@ -12,7 +12,10 @@
 // than the prior, and pCN's one step size must suit them, so the ~1000 directions the data do not
 // inform crawl (measured: R̂ 3.6–5.2, ESS ~10 in 200 steps). Here each direction moves at its own
 // Laplace scale, and a step costs a forward pass only (no gradient). Where Φ is near-quadratic on the
-// posterior's support Ψ is nearly flat and β can go to 1 (independent Laplace draws).
+// posterior's support Ψ is nearly flat and β can go to 1 (independent Laplace draws). Any reference
+// leaves π invariant; a reference narrower than π somewhere makes exp(−Ψ) unbounded there, and chains
+// that reach such a region stick in it while their acceptance rate still looks healthy: R̂ across
+// chains, not acceptance, is the check.
 // β adapts per chain during burn-in only (Robbins–Monro on log β), fixed afterwards.
 import { createRng, type Rng } from '@ldinv/tensor';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
@@ -34,7 +37,7 @@ export interface LaplaceReference {
  * N(m, C), C⁻¹ = I + ĴᵀĴ, m = ξ₀ − C (ξ₀ + Ĵᵀ r̂) (one Gauss–Newton step; exact for a linear G).
  * jacobianRows: Ĵ at ξ₀, row i = ∂(G_i/σ_i)/∂ξ; residuals: r̂_i = (G_i(ξ₀) − d_i)/σ_i.
  * The eigenvectors of the M × M Gram matrix Ĵ Ĵᵀ map to the directions v_k = Ĵᵀ u_k / √λ_k of Ĵᵀ Ĵ;
- * directions with λ below 1e-10 of the largest add nothing the prior does not and are dropped.
+ * eigenvalues below 1e-10 of the largest are rounding in the Gram matrix (its rank is below M) and dropped.
  */
 export function laplaceReference(point: Float64Array, jacobianRows: readonly Float64Array[], residuals: Float64Array): LaplaceReference {
   const M = jacobianRows.length;
@@ -137,6 +140,10 @@ export function runGpcn(
   if (references.length !== starts.length || seeds.length !== starts.length) {
     throw new Error(`gpCN: ${starts.length} starts need as many references and seeds, got ${references.length} and ${seeds.length}`);
   }
+  references.forEach((r, c) => {
+    const dim = starts[c].length;
+    if (r.mean.length !== dim || r.basis.some((v) => v.length !== dim)) throw new Error(`gpCN: chain ${c}'s reference is not of its start's dimension ${dim}`);
+  });
   const first = potential(starts);
   const chains = starts.map((xi, c) => {
     if (!Number.isFinite(first[c])) throw new Error(`gpCN: the potential of chain ${c}'s start is not finite`);

@@ -30,8 +30,9 @@ describe('mode mcmc (gpCN chains on z_T)', () => {
     const all = draws.flat();
     expect(all.length).toBe(members.length * steps);
     const mean = all.reduce((s, v) => s + v, 0) / all.length;
-    // |z_T|² ~ χ²(32): mean 32, variance 64. The Laplace reference is the prior itself, so burn-in pushes β to its bound 1, where proposals are
-    // independent prior draws accepted with probability ~1, so the draws are nearly independent.
+    // |z_T|² ~ χ²(32): mean 32, variance 64. The Laplace reference is nearly the prior (curvature ~1e-4),
+    // so burn-in pushes β to its bound 1, where proposals are independent draws from it accepted with
+    // probability ~1: the draws are nearly independent.
     const acceptance = result.members.flatMap((m) => Array.from(m.chain!.acceptance.subarray(m.chain!.burnIn)));
     expect(acceptance.reduce((s, a) => s + a, 0) / acceptance.length).toBeGreaterThan(0.99);
     expect(result.members.every((m) => m.chain!.stepSize === 1)).toBe(true);
