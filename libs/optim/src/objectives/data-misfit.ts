@@ -71,13 +71,8 @@ export class DataMisfit {
 
   /** χ²/M = Σ ((P h − d)/σ)² / M. */
   chiSquared(heads: Float64Array[]): number {
-    this.checkHeads(heads);
     let sum = 0;
-    this.observations.forEach((o, t) => {
-      if (o.operator.count === 0) return;
-      const predicted = o.operator.apply(heads[t]);
-      for (let i = 0; i < predicted.length; i++) sum += ((predicted[i] - o.data[i]) / o.sigma[i]) ** 2;
-    });
+    for (const r of this.whitenedResiduals(heads)) sum += r * r;
     return sum / this.count;
   }
 
